@@ -1,0 +1,121 @@
+//! Argument definitions (clap derive). Names here are a public interface:
+//! users' scripts depend on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Traditional Indonesian textile motifs as exact, tiled, print-ready patterns.
+#[derive(Debug, Parser)]
+#[command(name = "wastra", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in motifs.
+    List {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a motif's parameters, presets and meaning.
+    Info {
+        /// Built-in motif name or a motif file (.toml).
+        motif: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the colourways.
+    Palettes {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Render a motif to PNG or SVG (format from the extension).
+    Render(RenderArgs),
+    /// Write one exact repeat tile for textile printing.
+    Tile(TileArgs),
+}
+
+/// Options shared by everything that draws a motif.
+#[derive(Debug, Args)]
+pub struct PatternArgs {
+    /// Built-in motif name, or a motif file of your own (.toml).
+    pub motif: String,
+    /// Start from a preset (see `wastra info MOTIF`).
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Set a parameter: NAME=VALUE (lengths take mm, cm or in: repeat=4cm). Repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Colourway (see `wastra palettes`).
+    #[arg(long)]
+    pub palette: Option<String>,
+    /// Override a colour: ROLE=#RRGGBB (a motif role or a palette slot). Repeatable.
+    #[arg(long = "color", value_name = "ROLE=#RRGGBB")]
+    pub color: Vec<String>,
+    /// Physical size of one motif repeat, e.g. 4cm (same as --set on the motif's repeat parameter).
+    #[arg(long, value_name = "LEN")]
+    pub repeat_size: Option<String>,
+    /// Resolution in dots per inch.
+    #[arg(long, default_value = "300")]
+    pub dpi: String,
+    /// Render threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Seed for randomised effects; the same seed gives the same file.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// PNG compression: fast, balanced or best.
+    #[arg(long, default_value = "fast")]
+    pub compression: String,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `wastra render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The motif and its options.
+    #[command(flatten)]
+    pub pattern: PatternArgs,
+    /// Output file: .png or .svg.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Width in pixels (with --height).
+    #[arg(long, requires = "height", conflicts_with = "size")]
+    pub width: Option<u32>,
+    /// Height in pixels (with --width).
+    #[arg(long, requires = "width", conflicts_with = "size")]
+    pub height: Option<u32>,
+    /// Physical size, e.g. 60x40cm, 600x400mm, 24x16in.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Textile repeat: block, half-drop, brick or mirror.
+    #[arg(long, default_value = "block")]
+    pub repeat: String,
+}
+
+/// `wastra tile`.
+#[derive(Debug, Args)]
+pub struct TileArgs {
+    /// The motif and its options.
+    #[command(flatten)]
+    pub pattern: PatternArgs,
+    /// Output file: .png or .svg.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Textile repeat: block, half-drop, brick or mirror.
+    #[arg(long, default_value = "block")]
+    pub repeat: String,
+    /// Also write a 3×3 tiling beside the tile (NAME-preview.EXT).
+    #[arg(long)]
+    pub preview: bool,
+}

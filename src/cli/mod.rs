@@ -1,0 +1,58 @@
+//! The command line: clap parses, [`commands`] validates into library options
+//! and calls the library. Nothing here draws or encodes.
+//!
+//! Exit codes: 0 success, 1 user error (bad input, unknown names, unwritable
+//! output), 2 internal error. Errors are one line on stderr.
+
+mod args;
+mod commands;
+
+pub use args::Cli;
+
+use crate::error::Error;
+
+/// Runs the CLI with `args` (including the program name); returns the exit code.
+pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
+    use clap::Parser as _;
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            return match e.kind() {
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
+                        1
+                    } else {
+                        0
+                    }
+                }
+                _ => {
+                    let text = e.render().to_string();
+                    let first = text
+                        .lines()
+                        .next()
+                        .unwrap_or("invalid arguments")
+                        .trim_start_matches("error: ");
+                    eprintln!("wastra: {first} (see wastra --help)");
+                    1
+                }
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("wastra: {}", one_line(&e));
+            if e.is_user_error() {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+fn one_line(e: &Error) -> String {
+    e.to_string().replace('\n', " ")
+}

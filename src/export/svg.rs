@@ -1,0 +1,154 @@
+//! SVG: a true vector drawing of exactly what the rasteriser draws.
+//!
+//! The fills of one period are grouped into runs of consecutive fills with the
+//! same colour, rule and clip; each run is defined once and placed with `<use>`
+//! at every lattice translation that meets the image. Painting order is kept
+//! where it matters: runs stay in drawing order, and inside a run the order of
+//! same-coloured fills does not change the picture. Width and height are
+//! physical (mm) from the DPI, the viewBox is in pixels, so the SVG and a PNG at
+//! the same DPI share coordinates.
+
+use std::io::Write;
+
+use kurbo::{Affine, BezPath, Rect, Shape as _};
+use svg::node::element::{ClipPath, Definitions, Group, Path, Rectangle, Use};
+use svg::Document;
+
+use crate::error::Error;
+use crate::geom::Dpi;
+use crate::motif::palette::{format_colour, Colour};
+use crate::pattern::{FillRule, Lattice, Pattern};
+use crate::render::View;
+
+fn num(v: f64) -> String {
+    crate::motif::params::trim_float((v * 1e4).round() / 1e4)
+}
+
+fn path_data(p: &BezPath) -> String {
+    let mut out = String::new();
+    for el in p.elements() {
+        use kurbo::PathEl::*;
+        let pt = |q: kurbo::Point| format!("{} {}", num(q.x), num(q.y));
+        match *el {
+            MoveTo(a) => out += &format!("M{}", pt(a)),
+            LineTo(a) => out += &format!("L{}", pt(a)),
+            QuadTo(a, b) => out += &format!("Q{} {}", pt(a), pt(b)),
+            CurveTo(a, b, c) => out += &format!("C{} {} {}", pt(a), pt(b), pt(c)),
+            ClosePath => out += "Z",
+        }
+    }
+    out
+}
+
+fn paint(c: Colour) -> (String, Option<String>) {
+    let opaque = Colour { alpha: 255, ..c };
+    (
+        format_colour(opaque),
+        (c.alpha != 255).then(|| num(c.alpha as f64 / 255.0)),
+    )
+}
+
+/// Writes `pattern` in `view` as SVG.
+pub fn write_svg<W: Write>(
+    pattern: &Pattern,
+    view: &View,
+    dpi: Dpi,
+    mut w: W,
+) -> Result<(), Error> {
+    let doc = document(pattern, view, dpi);
+    svg::write(&mut w, &doc).map_err(|e| Error::Internal(format!("writing SVG: {e}")))?;
+    w.flush()
+        .map_err(|e| Error::Internal(format!("writing SVG: {e}")))
+}
+
+/// The SVG document for `pattern` in `view`.
+pub fn document(pattern: &Pattern, view: &View, dpi: Dpi) -> Document {
+    let t = view.transform;
+    let (wpx, hpx) = (view.width as f64, view.height as f64);
+    let mm = |px: f64| format!("{}mm", num(px / dpi.px_per_mm()));
+    let (bg, bg_opacity) = paint(pattern.background);
+    let mut background = Rectangle::new()
+        .set("width", num(wpx))
+        .set("height", num(hpx))
+        .set("fill", bg);
+    if let Some(o) = bg_opacity {
+        background = background.set("fill-opacity", o);
+    }
+    let mut doc = Document::new()
+        .set("width", mm(wpx))
+        .set("height", mm(hpx))
+        .set("viewBox", (0, 0, view.width, view.height))
+        .add(svg::node::element::Title::new(format!(
+            "{} — made with wastra",
+            pattern.motif
+        )))
+        .add(background);
+    let linear = {
+        let c = t.as_coeffs();
+        Affine::new([c[0], c[1], c[2], c[3], 0.0, 0.0])
+    };
+    let lattice = Lattice {
+        a: (linear * pattern.lattice.a.to_point()).to_vec2(),
+        b: (linear * pattern.lattice.b.to_point()).to_vec2(),
+    };
+    let viewport = Rect::new(0.0, 0.0, wpx, hpx);
+    let mut defs = Definitions::new();
+    let mut body = Group::new();
+    let fills = &pattern.fills;
+    let mut i = 0;
+    let mut run_id = 0;
+    while i < fills.len() {
+        let key = (pattern.colours[fills[i].role], fills[i].rule, fills[i].clip);
+        let mut j = i;
+        let mut group = Group::new().set("id", format!("r{run_id}"));
+        let (fill, opacity) = paint(key.0);
+        group = group.set("fill", fill);
+        if let Some(o) = opacity {
+            group = group.set("fill-opacity", o);
+        }
+        if key.1 == FillRule::EvenOdd {
+            group = group.set("fill-rule", "evenodd");
+        }
+        if let Some(c) = key.2 {
+            let r = t.transform_rect_bbox(pattern.clips[c]);
+            let clip_id = format!("c{run_id}");
+            defs = defs.add(
+                ClipPath::new().set("id", clip_id.clone()).add(
+                    Rectangle::new()
+                        .set("x", num(r.x0))
+                        .set("y", num(r.y0))
+                        .set("width", num(r.width()))
+                        .set("height", num(r.height())),
+                ),
+            );
+            group = group.set("clip-path", format!("url(#{clip_id})"));
+        }
+        let mut bbox: Option<Rect> = None;
+        while j < fills.len()
+            && (pattern.colours[fills[j].role], fills[j].rule, fills[j].clip) == key
+        {
+            let mut p = fills[j].path.clone();
+            p.apply_affine(t);
+            let b = p.bounding_box();
+            bbox = Some(bbox.map_or(b, |x| x.union(b)));
+            group = group.add(Path::new().set("d", path_data(&p)));
+            j += 1;
+        }
+        defs = defs.add(group);
+        if let Some(b) = bbox {
+            for (n, m) in lattice.translations_meeting(b, viewport) {
+                let v = lattice.at(n, m);
+                body = body.add(
+                    Use::new()
+                        .set("href", format!("#r{run_id}"))
+                        .set("x", num(v.x))
+                        .set("y", num(v.y)),
+                );
+            }
+        }
+        run_id += 1;
+        i = j;
+    }
+    doc = doc.add(defs).add(body);
+    doc
+}

@@ -1,0 +1,82 @@
+//! The built-in library: motifs and palettes embedded from `motifs/` by build.rs.
+
+use std::sync::OnceLock;
+
+use super::palette::{parse_palettes, Palette};
+use super::{load::parse_motif, Motif};
+use crate::error::UserError;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// Motifs and palettes shipped with wastra.
+#[derive(Debug)]
+pub struct Library {
+    motifs: Vec<Motif>,
+    palettes: Vec<Palette>,
+}
+
+impl Library {
+    /// The built-in library, parsed once. Built-in files are checked by the test
+    /// suite, so a failure here is a build defect, not a user error.
+    pub fn builtin() -> &'static Library {
+        static LIB: OnceLock<Library> = OnceLock::new();
+        LIB.get_or_init(|| {
+            let palettes = parse_palettes(embedded::PALETTES_FILE, "motifs/palettes.toml")
+                .unwrap_or_else(|e| panic!("built-in palettes are invalid: {e}"));
+            let motifs = embedded::MOTIF_FILES
+                .iter()
+                .map(|(file, src)| {
+                    parse_motif(src, &format!("motifs/{file}"))
+                        .unwrap_or_else(|e| panic!("built-in motif is invalid: {e}"))
+                })
+                .collect();
+            Library { motifs, palettes }
+        })
+    }
+
+    /// All built-in motifs, sorted by name.
+    pub fn motifs(&self) -> impl Iterator<Item = &Motif> {
+        self.motifs.iter()
+    }
+
+    /// The motif called `name`, or an error suggesting close names.
+    pub fn motif(&self, name: &str) -> Result<&Motif, UserError> {
+        self.motifs
+            .iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| UserError::UnknownMotif {
+                name: name.to_string(),
+                suggestions: crate::error::closest(name, self.motifs.iter().map(|m| m.name())),
+            })
+    }
+
+    /// All palettes.
+    pub fn palettes(&self) -> &[Palette] {
+        &self.palettes
+    }
+
+    /// The palette called `name`, or an error listing the choices.
+    pub fn palette(&self, name: &str) -> Result<&Palette, UserError> {
+        self.palettes
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| {
+                UserError::unknown(
+                    "palette",
+                    name,
+                    self.palettes.iter().map(|p| p.name.as_str()),
+                )
+            })
+    }
+}
+
+/// The raw text of a built-in motif file, for `wastra info --source`-style uses.
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    let file = format!("{name}.toml");
+    embedded::MOTIF_FILES
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map(|(_, s)| *s)
+}

@@ -1,0 +1,127 @@
+//! From a motif and its parameters to an immutable, resolved [`Pattern`].
+//!
+//! Resolution happens once, before rendering: formulas are evaluated, shapes
+//! become Bézier paths, strokes become filled outlines (kurbo's stroker, in f64),
+//! the lattice's symmetry group is applied, duplicate images are removed, and
+//! colours are looked up. The renderer and the exporters then only ever see
+//! filled paths with a colour — one code path for raster and vector output, so
+//! an SVG and a PNG of the same pattern cannot disagree about what is drawn.
+//!
+//! Rejected alternative: passing strokes to tiny-skia. Its stroker works in f32
+//! device space, so a stroke drawn at a lattice translate would differ by float
+//! rounding from the same stroke elsewhere, breaking exact repeats and the
+//! strip-versus-whole equality the renderer guarantees.
+
+pub mod lattice;
+pub mod repeat;
+pub mod resolve;
+pub mod wallpaper;
+
+use std::sync::Arc;
+
+use kurbo::{BezPath, Rect, Shape as _};
+
+pub use lattice::Lattice;
+pub use repeat::TextileRepeat;
+pub use wallpaper::{LatticeKind, WallpaperGroup};
+
+use crate::motif::palette::Colour;
+
+/// How overlapping subpaths fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FillRule {
+    /// Non-zero winding.
+    NonZero,
+    /// Even-odd.
+    EvenOdd,
+}
+
+/// One filled path of a pattern's period, in drawing units.
+#[derive(Debug, Clone)]
+pub struct Fill {
+    /// The outline.
+    pub path: BezPath,
+    /// Bounding box of `path`.
+    pub bbox: Rect,
+    /// Index into [`Pattern::roles`].
+    pub role: usize,
+    /// Fill rule.
+    pub rule: FillRule,
+    /// Index into [`Pattern::clips`]: the fill is drawn only inside that rectangle.
+    pub clip: Option<usize>,
+}
+
+impl Fill {
+    /// A fill of `path` in `role`.
+    pub fn new(path: BezPath, role: usize, rule: FillRule) -> Self {
+        let bbox = path.bounding_box();
+        Fill {
+            path,
+            bbox,
+            role,
+            rule,
+            clip: None,
+        }
+    }
+}
+
+/// A resolved, immutable pattern: geometry, layout and colours.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// The motif's name.
+    pub motif: String,
+    /// Physical length of one drawing unit, in mm.
+    pub unit_mm: f64,
+    /// Translation lattice, drawing units.
+    pub lattice: Lattice,
+    /// The contents of one period, bottom first.
+    pub fills: Arc<Vec<Fill>>,
+    /// Clip rectangles referenced by fills.
+    pub clips: Vec<Rect>,
+    /// Role names, indexed by [`Fill::role`].
+    pub roles: Vec<String>,
+    /// Colour of each role.
+    pub colours: Vec<Colour>,
+    /// The ground (background) colour.
+    pub background: Colour,
+    /// Union of all fills' bounding boxes.
+    pub bbox: Rect,
+}
+
+impl Pattern {
+    /// The physical repeat: the rectangular period in mm, if the lattice has one.
+    pub fn repeat_mm(&self) -> Option<(f64, f64)> {
+        self.lattice
+            .rect_period()
+            .map(|(w, h)| (w * self.unit_mm, h * self.unit_mm))
+    }
+
+    /// Number of fills per period.
+    pub fn len(&self) -> usize {
+        self.fills.len()
+    }
+
+    /// Whether a period draws nothing (a plain ground).
+    pub fn is_empty(&self) -> bool {
+        self.fills.is_empty()
+    }
+
+    /// Whether every pixel will be opaque.
+    pub fn is_opaque(&self) -> bool {
+        self.background.alpha == 255
+    }
+
+    /// The same pattern scaled so one drawing unit is `unit_mm` millimetres.
+    pub fn with_unit_mm(mut self, unit_mm: f64) -> Self {
+        self.unit_mm = unit_mm;
+        self
+    }
+}
+
+pub(crate) fn union_bbox(fills: &[Fill]) -> Rect {
+    fills
+        .iter()
+        .map(|f| f.bbox)
+        .reduce(|a, b| a.union(b))
+        .unwrap_or(Rect::ZERO)
+}

@@ -1,0 +1,195 @@
+//! Textile repeats: how printers lay a rectangular tile of the pattern.
+//!
+//! A repeat is applied to a resolved pattern. The tile is the motif's smallest
+//! rectangular period; for half-drop, brick and mirror the tile's content is the
+//! pattern clipped to that rectangle (as a printer's repeat unit is), laid on a
+//! new lattice. Block keeps the motif's own lattice unchanged.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use kurbo::{Affine, Rect, Shape as _, Vec2};
+
+use super::{union_bbox, Fill, Lattice, Pattern};
+use crate::error::UserError;
+
+/// A textile repeat type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextileRepeat {
+    /// Full drop: tiles side by side in a grid.
+    #[default]
+    Block,
+    /// Every other column dropped by half a tile.
+    HalfDrop,
+    /// Every other row shifted by half a tile (half-brick).
+    Brick,
+    /// Tiles mirrored left-right and top-bottom in turn.
+    Mirror,
+}
+
+impl TextileRepeat {
+    /// All repeat types.
+    pub const ALL: [TextileRepeat; 4] = [Self::Block, Self::HalfDrop, Self::Brick, Self::Mirror];
+
+    /// How many tiles the period holds, across and down.
+    pub fn tiles_per_period(self) -> (u32, u32) {
+        match self {
+            Self::Block => (1, 1),
+            Self::HalfDrop => (2, 1),
+            Self::Brick => (1, 2),
+            Self::Mirror => (2, 2),
+        }
+    }
+
+    /// Applies the repeat to `p`, whose lattice must have a rectangular period.
+    pub fn apply(self, p: &Pattern) -> Result<Pattern, UserError> {
+        let (w, h) = p.lattice.rect_period().ok_or_else(|| {
+            UserError::invalid(
+                "repeat",
+                format!(
+                    "motif '{}' has an oblique lattice with no rectangular tile",
+                    p.motif
+                ),
+            )
+        })?;
+        let tile = Rect::new(0.0, 0.0, w, h);
+        let rect_lattice = Lattice::rect(w, h);
+        if self == Self::Block {
+            return Ok(on_rect_lattice(p, rect_lattice));
+        }
+        let mut clips = Vec::new();
+        let mut fills = Vec::new();
+        let placements: Vec<(Affine, Rect)> = match self {
+            Self::Mirror => vec![
+                (Affine::IDENTITY, tile),
+                (
+                    Affine::new([-1.0, 0.0, 0.0, 1.0, 2.0 * w, 0.0]),
+                    tile + Vec2::new(w, 0.0),
+                ),
+                (
+                    Affine::new([1.0, 0.0, 0.0, -1.0, 0.0, 2.0 * h]),
+                    tile + Vec2::new(0.0, h),
+                ),
+                (
+                    Affine::new([-1.0, 0.0, 0.0, -1.0, 2.0 * w, 2.0 * h]),
+                    tile + Vec2::new(w, h),
+                ),
+            ],
+            _ => vec![(Affine::IDENTITY, tile)],
+        };
+        for (map, clip_rect) in placements {
+            let clip = clips.len();
+            clips.push(clip_rect);
+            let content = tile_content(p, tile, clip);
+            for mut f in content {
+                f.path.apply_affine(map);
+                f.bbox = f.path.bounding_box().intersect(clip_rect);
+                fills.push(f);
+            }
+        }
+        let lattice = match self {
+            Self::HalfDrop => Lattice {
+                a: Vec2::new(w, h / 2.0),
+                b: Vec2::new(0.0, h),
+            },
+            Self::Brick => Lattice {
+                a: Vec2::new(w, 0.0),
+                b: Vec2::new(w / 2.0, h),
+            },
+            Self::Mirror => Lattice::rect(2.0 * w, 2.0 * h),
+            Self::Block => unreachable!("handled above"),
+        };
+        let bbox = union_bbox(&fills);
+        Ok(Pattern {
+            lattice,
+            fills: Arc::new(fills),
+            clips,
+            bbox,
+            ..p.clone()
+        })
+    }
+}
+
+/// The same pattern on its rectangular sublattice: the fills repeated once for
+/// each lattice point inside the rectangle (two for a hexagonal lattice).
+pub fn on_rect_lattice(p: &Pattern, rect: Lattice) -> Pattern {
+    let (w, h) = (rect.a.x, rect.b.y);
+    let eps = 1e-9 * (w + h);
+    let mut cosets = Vec::new();
+    for n in -8i64..=8 {
+        for m in -8i64..=8 {
+            let t = p.lattice.at(n, m);
+            if t.x > -eps && t.x < w - eps && t.y > -eps && t.y < h - eps {
+                cosets.push(t);
+            }
+        }
+    }
+    // Fill-major order, as the renderer paints: a layer never covers a later one.
+    let mut fills = Vec::with_capacity(p.fills.len() * cosets.len());
+    for f in p.fills.iter() {
+        for &t in &cosets {
+            let mut g = f.clone();
+            g.path.apply_affine(Affine::translate(t));
+            g.bbox = f.bbox + t;
+            fills.push(g);
+        }
+    }
+    let bbox = union_bbox(&fills);
+    Pattern {
+        lattice: rect,
+        fills: Arc::new(fills),
+        bbox,
+        ..p.clone()
+    }
+}
+
+/// The fills of `p` that meet `tile`, translated from neighbouring cells as
+/// needed, each clipped to clip rectangle `clip`.
+fn tile_content(p: &Pattern, tile: Rect, clip: usize) -> Vec<Fill> {
+    let mut out = Vec::new();
+    let translations = p.lattice.translations_meeting(p.bbox, tile);
+    for f in p.fills.iter() {
+        for &(n, m) in &translations {
+            let t = p.lattice.at(n, m);
+            let b = f.bbox + t;
+            if b.x1 <= tile.x0 || b.x0 >= tile.x1 || b.y1 <= tile.y0 || b.y0 >= tile.y1 {
+                continue;
+            }
+            let mut g = f.clone();
+            g.path.apply_affine(Affine::translate(t));
+            g.bbox = b;
+            g.clip = Some(clip);
+            out.push(g);
+        }
+    }
+    out
+}
+
+impl FromStr for TextileRepeat {
+    type Err = UserError;
+    fn from_str(s: &str) -> Result<Self, UserError> {
+        match s {
+            "block" | "full-drop" => Ok(Self::Block),
+            "half-drop" => Ok(Self::HalfDrop),
+            "brick" | "half-brick" => Ok(Self::Brick),
+            "mirror" => Ok(Self::Mirror),
+            _ => Err(UserError::unknown(
+                "repeat",
+                s,
+                ["block", "half-drop", "brick", "mirror"],
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TextileRepeat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Block => "block",
+            Self::HalfDrop => "half-drop",
+            Self::Brick => "brick",
+            Self::Mirror => "mirror",
+        })
+    }
+}

@@ -1,0 +1,348 @@
+//! The parallel strip rasteriser.
+//!
+//! The image is cut into a fixed grid of tiles — rows of [`STRIP_ROWS`] pixels,
+//! each row split into at most [`MAX_TILE_WIDTH`]-pixel columns (tiny-skia runs
+//! every path again per 8191-pixel tile on wider pixmaps). Tiles are rendered in
+//! parallel with rayon, each with an overlap margin (see [`device`]), and
+//! delivered to a sink one strip at a time, in order, so an exporter can stream
+//! an image far larger than memory. The grid does not depend on the number of
+//! threads, and every tile equals the same area of a single-pixmap render
+//! ([`render_reference`]), so output is byte-identical for any `--threads`.
+
+pub mod device;
+mod tile;
+
+use kurbo::{Affine, Vec2};
+use rayon::prelude::*;
+use tiny_skia::Pixmap;
+
+pub use device::Scene;
+pub use tile::PixelRect;
+
+use crate::error::{Error, UserError};
+use crate::pattern::Pattern;
+
+/// Rows per strip.
+pub const STRIP_ROWS: u32 = 256;
+/// Widest tile, in pixels.
+pub const MAX_TILE_WIDTH: u32 = 4096;
+/// Largest image side accepted, in pixels (PNG's and TIFF's limits are far
+/// higher; this keeps a typo such as `--size 60x40m` from queueing a day's work).
+pub const MAX_SIDE_PX: u64 = 1 << 20;
+/// Largest image accepted, in pixels (about 30 m² at 300 dpi).
+pub const MAX_PIXELS: u64 = 1 << 34;
+
+/// Where the pattern lands on the image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct View {
+    /// Image width in pixels.
+    pub width: u32,
+    /// Image height in pixels.
+    pub height: u32,
+    /// Drawing units → image pixels.
+    pub transform: Affine,
+}
+
+impl View {
+    /// An image of `width` × `height` pixels at `dpi`, the pattern's origin at
+    /// the top-left corner, physical scale from the pattern's unit.
+    pub fn at_dpi(pattern: &Pattern, width: u32, height: u32, dpi: f64) -> Self {
+        let s = pattern.unit_mm * dpi / 25.4;
+        View {
+            width,
+            height,
+            transform: Affine::scale(s),
+        }
+    }
+
+    /// An image whose transform is `transform`.
+    pub fn new(width: u32, height: u32, transform: Affine) -> Self {
+        View {
+            width,
+            height,
+            transform,
+        }
+    }
+
+    /// The same view shifted so image pixel `(x, y)` shows what `(0, 0)` did.
+    pub fn shifted(mut self, x: f64, y: f64) -> Self {
+        self.transform = Affine::translate(Vec2::new(-x, -y)) * self.transform;
+        self
+    }
+
+    /// Checks the size is renderable, stating the memory a full image needs.
+    pub fn check(&self) -> Result<(), UserError> {
+        let (w, h) = (self.width as u64, self.height as u64);
+        let bytes = w * h * 4;
+        if w == 0 || h == 0 {
+            return Err(UserError::invalid(
+                "size",
+                format!("{w} × {h} px has no pixels"),
+            ));
+        }
+        if w > MAX_SIDE_PX || h > MAX_SIDE_PX || w * h > MAX_PIXELS {
+            return Err(UserError::TooLarge(format!(
+                "{w} × {h} px is too large: it would need {} of RGBA pixels (limits: {MAX_SIDE_PX} px per side, {} Mpx)",
+                human_bytes(bytes),
+                MAX_PIXELS / 1_000_000
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// `1.1 GB`, `256 MB`.
+pub fn human_bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1e12 {
+        format!("{:.1} TB", b / 1e12)
+    } else if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else {
+        format!("{:.0} MB", (b / 1e6).max(1.0))
+    }
+}
+
+/// Options of a render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RenderOptions {
+    /// Worker threads. Default: `None`, one per core.
+    pub threads: Option<usize>,
+}
+
+impl RenderOptions {
+    /// Options with `threads` workers.
+    pub fn with_threads(threads: usize) -> Self {
+        RenderOptions {
+            threads: Some(threads),
+        }
+    }
+}
+
+/// A horizontal band of finished rows, straight (not premultiplied) RGBA8.
+#[derive(Debug)]
+pub struct Strip {
+    /// First row of the band.
+    pub y: u32,
+    /// Rows in the band.
+    pub rows: u32,
+    /// `rows × width × 4` bytes.
+    pub data: Vec<u8>,
+}
+
+fn pool(opts: &RenderOptions) -> Result<rayon::ThreadPool, Error> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.threads {
+        b = b.num_threads(n.max(1));
+    }
+    b.build()
+        .map_err(|e| Error::Internal(format!("cannot start render threads: {e}")))
+}
+
+/// Renders `pattern` in `view`, handing strips to `sink` top to bottom.
+pub fn render_strips(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+    mut sink: impl FnMut(Strip) -> Result<(), Error>,
+) -> Result<(), Error> {
+    view.check()?;
+    let scene = Scene::new(pattern, view.transform);
+    let pool = pool(opts)?;
+    let batch = pool.current_num_threads().max(1) * 2;
+    let strips: Vec<u32> = (0..view.height.div_ceil(STRIP_ROWS)).collect();
+    for chunk in strips.chunks(batch) {
+        let done: Vec<Result<Strip, Error>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map_init(
+                    || None,
+                    |pm, &s| {
+                        let y = s * STRIP_ROWS;
+                        let rows = STRIP_ROWS.min(view.height - y);
+                        let mut data = vec![0u8; view.width as usize * rows as usize * 4];
+                        render_rows(
+                            &scene,
+                            view.width,
+                            y as i64,
+                            rows,
+                            &mut data,
+                            view.width as usize * 4,
+                            pm,
+                        )?;
+                        Ok(Strip { y, rows, data })
+                    },
+                )
+                .collect()
+        });
+        for s in done {
+            sink(s?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Renders image rows `y .. y + rows` (all columns `0 .. width`) into `out`,
+/// whose rows are `stride` bytes apart.
+fn render_rows(
+    scene: &Scene,
+    width: u32,
+    y: i64,
+    rows: u32,
+    out: &mut [u8],
+    stride: usize,
+    pm: &mut Option<Pixmap>,
+) -> Result<(), Error> {
+    render_rect(
+        scene,
+        PixelRect {
+            x: 0,
+            y,
+            w: width,
+            h: rows,
+        },
+        out,
+        stride,
+        pm,
+    )
+}
+
+/// Renders any pixel rectangle of the image into `out` (rows `stride` apart),
+/// column tile by column tile.
+fn render_rect(
+    scene: &Scene,
+    r: PixelRect,
+    out: &mut [u8],
+    stride: usize,
+    pm: &mut Option<Pixmap>,
+) -> Result<(), Error> {
+    let cols = r.w.div_ceil(MAX_TILE_WIDTH);
+    let tile_w = r.w.div_ceil(cols);
+    for c in 0..cols {
+        let x0 = c * tile_w;
+        let w = tile_w.min(r.w - x0);
+        let t = PixelRect {
+            x: r.x + x0 as i64,
+            y: r.y,
+            w,
+            h: r.h,
+        };
+        tile::render_with_margin(scene, t, pm)
+            .ok_or_else(|| Error::Internal("cannot allocate a tile pixmap".into()))?;
+        let pixmap = pm.as_ref().expect("rendered above");
+        copy_out(
+            scene,
+            pixmap,
+            device::MARGIN_PX as u32,
+            t.w,
+            t.h,
+            &mut out[x0 as usize * 4..],
+            stride,
+        );
+    }
+    Ok(())
+}
+
+fn copy_out(
+    scene: &Scene,
+    pm: &Pixmap,
+    margin: u32,
+    w: u32,
+    h: u32,
+    out: &mut [u8],
+    stride: usize,
+) {
+    let src_stride = pm.width() as usize * 4;
+    for row in 0..h as usize {
+        let s = (row + margin as usize) * src_stride + margin as usize * 4;
+        let src = &pm.data()[s..s + w as usize * 4];
+        let dst = &mut out[row * stride..row * stride + w as usize * 4];
+        if scene.opaque {
+            dst.copy_from_slice(src);
+        } else {
+            for (d, p) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                let c = tiny_skia::PremultipliedColorU8::from_rgba(p[0], p[1], p[2], p[3])
+                    .map(|c| c.demultiply());
+                let c = c.unwrap_or(tiny_skia::ColorU8::from_rgba(0, 0, 0, 0));
+                d.copy_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+            }
+        }
+    }
+}
+
+/// Renders the whole view into a new straight-alpha RGBA8 image.
+pub fn render_image(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+) -> Result<image::RgbaImage, Error> {
+    let bytes = view.width as usize * view.height as usize * 4;
+    let mut buf = Vec::with_capacity(bytes);
+    render_strips(pattern, view, opts, |s| {
+        buf.extend_from_slice(&s.data);
+        Ok(())
+    })?;
+    image::RgbaImage::from_raw(view.width, view.height, buf)
+        .ok_or_else(|| Error::Internal("image buffer size mismatch".into()))
+}
+
+/// Renders the rectangle `(x, y, w, h)` of the image `view` describes into
+/// `buf`, a caller's RGBA8 buffer whose rows are `stride` bytes apart. The
+/// pixels equal the same rectangle of a whole-image render.
+pub fn render_region(
+    pattern: &Pattern,
+    view: &View,
+    region: PixelRect,
+    buf: &mut [u8],
+    stride: usize,
+) -> Result<(), Error> {
+    let need = (region.h as usize).saturating_sub(1) * stride + region.w as usize * 4;
+    if stride < region.w as usize * 4 || buf.len() < need {
+        return Err(UserError::invalid(
+            "buffer",
+            format!(
+                "{} bytes with stride {stride} cannot hold {} × {} RGBA pixels",
+                buf.len(),
+                region.w,
+                region.h
+            ),
+        )
+        .into());
+    }
+    let scene = Scene::new(pattern, view.transform);
+    let mut pm = None;
+    render_rect(&scene, region, buf, stride, &mut pm)
+}
+
+/// The reference: the whole view drawn on one pixmap (with the same margin),
+/// without tiles or threads. Tests compare every optimised path against it.
+pub fn render_reference(pattern: &Pattern, view: &View) -> Result<image::RgbaImage, Error> {
+    view.check()?;
+    let scene = Scene::new(pattern, view.transform);
+    let mut pm = None;
+    tile::render_with_margin(
+        &scene,
+        PixelRect {
+            x: 0,
+            y: 0,
+            w: view.width,
+            h: view.height,
+        },
+        &mut pm,
+    )
+    .ok_or_else(|| Error::Internal("cannot allocate the reference pixmap".into()))?;
+    let mut out = vec![0u8; view.width as usize * view.height as usize * 4];
+    copy_out(
+        &scene,
+        pm.as_ref().expect("rendered"),
+        device::MARGIN_PX as u32,
+        view.width,
+        view.height,
+        &mut out,
+        view.width as usize * 4,
+    );
+    image::RgbaImage::from_raw(view.width, view.height, out)
+        .ok_or_else(|| Error::Internal("image buffer size mismatch".into()))
+}
