@@ -103,12 +103,13 @@ fn exact_tiles_repeat_without_a_seam() {
 
 #[test]
 fn svg_rendered_by_resvg_matches_the_png() {
-    let d = Design::builtin("kawung").unwrap();
-    let p = d.resolve().unwrap();
+    let p = kawung();
     let view = View::at_dpi(&p, 320, 240, 96.0);
     let png = render_image(&p, &view, &RenderOptions::default()).unwrap();
     let mut svg = Vec::new();
-    wastra::export::svg::write_svg(&p, &view, Dpi::new(96.0).unwrap(), &mut svg).unwrap();
+    let mut opts = wastra::export::ExportOptions::default();
+    opts.dpi = Dpi::new(96.0).unwrap();
+    wastra::export::svg::write_svg(&p, &view, &opts, &mut svg).unwrap();
     let tree = resvg::usvg::Tree::from_data(&svg, &resvg::usvg::Options::default()).unwrap();
     let mut pm = resvg::tiny_skia::Pixmap::new(320, 240).unwrap();
     let s = 320.0 / tree.size().width();
@@ -118,24 +119,22 @@ fn svg_rendered_by_resvg_matches_the_png() {
         &mut pm.as_mut(),
     );
     let from_svg = RgbaImage::from_raw(320, 240, pm.take()).unwrap();
-    // Both go through tiny-skia; they differ only by f32 rounding of the
-    // transforms resvg composes, i.e. a few anti-aliasing levels on edges.
-    let mut off = 0usize;
+    // The SVG keeps true curves; the rasteriser flattens them in f64 (0.05 px).
+    // So anti-aliased edge pixels differ by a few levels and nothing else: a
+    // missing or misplaced shape would differ by 100+ levels and sink the PSNR.
     let mut worst = 0u8;
+    let mut sq = 0f64;
     for (a, b) in png.pixels().zip(from_svg.pixels()) {
-        let d =
-            a.0.iter()
-                .zip(b.0.iter())
-                .map(|(x, y)| x.abs_diff(*y))
-                .max()
-                .unwrap();
-        worst = worst.max(d);
-        off += usize::from(d > 1);
+        for (x, y) in a.0.iter().zip(b.0.iter()) {
+            worst = worst.max(x.abs_diff(*y));
+            sq += (*x as f64 - *y as f64).powi(2);
+        }
     }
-    let total = (320 * 240) as f64;
+    let psnr = 10.0 * (255f64.powi(2) / (sq / (320.0 * 240.0 * 4.0))).log10();
+    eprintln!("SVG vs PNG: PSNR {psnr:.1} dB, worst {worst}");
     assert!(
-        off as f64 / total < 0.01,
-        "{off} pixels differ by more than 1 (worst {worst})"
+        psnr > 38.0,
+        "PSNR {psnr:.1} dB: the SVG draws something else"
     );
     assert!(
         worst <= 48,
@@ -158,15 +157,25 @@ fn textile_repeats_lay_the_tile_as_printers_expect() {
     let laid = TextileRepeat::HalfDrop.apply(&p).unwrap();
     let big = render_image(&laid, &exact.view_of(2, 2), &RenderOptions::default()).unwrap();
     // Column 0 is the tile; column 1 is the tile dropped by half its height.
+    // Tiles are clipped to their rectangle, and tiny-skia's masked fills round
+    // up to one level differently from unmasked ones per blended layer (fill,
+    // then outline): hence tolerance 2, not 0. The exported tile is exact.
+    let near = |a: &image::Rgba<u8>, b: &image::Rgba<u8>| {
+        a.0.iter().zip(b.0.iter()).all(|(x, y)| x.abs_diff(*y) <= 2)
+    };
     for y in 0..h {
         for x in 0..w {
-            assert_eq!(
-                big.get_pixel(x, y),
-                tile.get_pixel(x, y),
-                "first column at ({x},{y})"
+            let t = tile.get_pixel(x, y);
+            assert!(
+                near(big.get_pixel(x, y), t),
+                "first column at ({x},{y}): {:?} vs {t:?}",
+                big.get_pixel(x, y)
             );
             let dropped = big.get_pixel(w + x, (y + h / 2) % (2 * h));
-            assert_eq!(dropped, tile.get_pixel(x, y), "dropped column at ({x},{y})");
+            assert!(
+                near(dropped, t),
+                "dropped column at ({x},{y}): {dropped:?} vs {t:?}"
+            );
         }
     }
 }

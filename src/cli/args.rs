@@ -61,10 +61,10 @@ pub struct PatternArgs {
     #[arg(long = "color", value_name = "ROLE=#RRGGBB")]
     pub color: Vec<String>,
     /// Physical size of one motif repeat, e.g. 4cm (same as --set on the motif's repeat parameter).
-    #[arg(long, value_name = "LEN")]
+    #[arg(long, value_name = "LEN", allow_hyphen_values = true)]
     pub repeat_size: Option<String>,
     /// Resolution in dots per inch.
-    #[arg(long, default_value = "300")]
+    #[arg(long, default_value = "300", allow_hyphen_values = true)]
     pub dpi: String,
     /// Render threads (default: one per core).
     #[arg(long)]
@@ -96,7 +96,7 @@ pub struct RenderArgs {
     #[arg(long, requires = "width", conflicts_with = "size")]
     pub height: Option<u32>,
     /// Physical size, e.g. 60x40cm, 600x400mm, 24x16in.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub size: Option<String>,
     /// Textile repeat: block, half-drop, brick or mirror.
     #[arg(long, default_value = "block")]

@@ -246,17 +246,22 @@ fn render(a: RenderArgs) -> Result<(), Error> {
     let prep = prepare(&a.pattern)?;
     let design = prep.design.clone().textile_repeat(repeat);
     let pattern = design.resolve()?;
+    let mut export_opts = prep.export;
     let (w, h) = match (a.width, a.height, &a.size) {
         (Some(w), Some(h), _) => SizeSpec::Pixels {
             width: w,
             height: h,
         }
         .pixels(prep.dpi),
-        (_, _, Some(s)) => SizeSpec::Physical(s.parse::<PhysicalSize>()?).pixels(prep.dpi),
+        (_, _, Some(s)) => {
+            let physical = s.parse::<PhysicalSize>()?;
+            export_opts.physical_size = Some(physical);
+            SizeSpec::Physical(physical).pixels(prep.dpi)
+        }
         _ => default_size(&pattern, prep.dpi),
     };
     let view = checked_view(&pattern, w, h, prep.dpi)?;
-    export(&pattern, &view, &prep.export, &a.output)?;
+    export(&pattern, &view, &export_opts, &a.output)?;
     if !a.pattern.quiet {
         eprintln!(
             "wrote {}: {} × {} px at {} dpi ({:.1} × {:.1} cm), {}",

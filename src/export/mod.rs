@@ -14,7 +14,7 @@ use std::path::Path;
 pub use atomic::AtomicFile;
 
 use crate::error::{Error, UserError};
-use crate::geom::Dpi;
+use crate::geom::{Dpi, PhysicalSize};
 use crate::pattern::Pattern;
 use crate::render::{RenderOptions, View};
 
@@ -91,6 +91,10 @@ pub struct ExportOptions {
     pub compression: Compression,
     /// Render options. Default: all cores.
     pub render: RenderOptions,
+    /// Exact physical size for vector formats, when the user gave one (raster
+    /// sizes are whole pixels, vector sizes need not be). Default: `None`, the
+    /// pixel size at `dpi`.
+    pub physical_size: Option<PhysicalSize>,
 }
 
 impl Default for ExportOptions {
@@ -99,6 +103,7 @@ impl Default for ExportOptions {
             dpi: Dpi::default(),
             compression: Compression::default(),
             render: RenderOptions::default(),
+            physical_size: None,
         }
     }
 }
@@ -116,7 +121,7 @@ pub fn export(
     let mut file = AtomicFile::create(path)?;
     match format {
         Format::Png => png::write_png(pattern, view, opts, file.writer())?,
-        Format::Svg => svg::write_svg(pattern, view, opts.dpi, file.writer())?,
+        Format::Svg => svg::write_svg(pattern, view, opts, file.writer())?,
     }
     file.commit()
 }

@@ -14,8 +14,9 @@ use kurbo::{Affine, BezPath, Rect, Shape as _};
 use svg::node::element::{ClipPath, Definitions, Group, Path, Rectangle, Use};
 use svg::Document;
 
+use super::ExportOptions;
 use crate::error::Error;
-use crate::geom::Dpi;
+use crate::geom::{Dpi, PhysicalSize};
 use crate::motif::palette::{format_colour, Colour};
 use crate::pattern::{FillRule, Lattice, Pattern};
 use crate::render::View;
@@ -52,19 +53,28 @@ fn paint(c: Colour) -> (String, Option<String>) {
 pub fn write_svg<W: Write>(
     pattern: &Pattern,
     view: &View,
-    dpi: Dpi,
+    opts: &ExportOptions,
     mut w: W,
 ) -> Result<(), Error> {
-    let doc = document(pattern, view, dpi);
+    let doc = document(pattern, view, opts.dpi, opts.physical_size);
     svg::write(&mut w, &doc).map_err(|e| Error::Internal(format!("writing SVG: {e}")))?;
     w.flush()
         .map_err(|e| Error::Internal(format!("writing SVG: {e}")))
 }
 
-/// The SVG document for `pattern` in `view`.
-pub fn document(pattern: &Pattern, view: &View, dpi: Dpi) -> Document {
+/// The SVG document for `pattern` in `view`; `physical`, when given, is the
+/// exact size (the view's pixel size is that size rounded to whole pixels).
+pub fn document(
+    pattern: &Pattern,
+    view: &View,
+    dpi: Dpi,
+    physical: Option<PhysicalSize>,
+) -> Document {
     let t = view.transform;
-    let (wpx, hpx) = (view.width as f64, view.height as f64);
+    let (wpx, hpx) = match physical {
+        Some(p) => (p.width.px(dpi), p.height.px(dpi)),
+        None => (view.width as f64, view.height as f64),
+    };
     let mm = |px: f64| format!("{}mm", num(px / dpi.px_per_mm()));
     let (bg, bg_opacity) = paint(pattern.background);
     let mut background = Rectangle::new()
@@ -77,7 +87,7 @@ pub fn document(pattern: &Pattern, view: &View, dpi: Dpi) -> Document {
     let mut doc = Document::new()
         .set("width", mm(wpx))
         .set("height", mm(hpx))
-        .set("viewBox", (0, 0, view.width, view.height))
+        .set("viewBox", format!("0 0 {} {}", num(wpx), num(hpx)))
         .add(svg::node::element::Title::new(format!(
             "{} — made with wastra",
             pattern.motif
