@@ -214,10 +214,12 @@ fn prepare(a: &PatternArgs) -> Result<Prepared, Error> {
         design = design.color(role.trim(), hex.trim())?;
     }
     let render = RenderOptions { threads: a.threads };
-    let mut export = ExportOptions::default();
-    export.dpi = dpi;
-    export.compression = compression;
-    export.render = render;
+    let export = ExportOptions {
+        dpi,
+        compression,
+        render,
+        ..Default::default()
+    };
     Ok(Prepared {
         design,
         dpi,

@@ -82,7 +82,7 @@ impl std::str::FromStr for Compression {
 }
 
 /// Options for writing a file.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExportOptions {
     /// Resolution stored in the file, and used for SVG's physical size. Default: 300.
@@ -95,17 +95,6 @@ pub struct ExportOptions {
     /// sizes are whole pixels, vector sizes need not be). Default: `None`, the
     /// pixel size at `dpi`.
     pub physical_size: Option<PhysicalSize>,
-}
-
-impl Default for ExportOptions {
-    fn default() -> Self {
-        ExportOptions {
-            dpi: Dpi::default(),
-            compression: Compression::default(),
-            render: RenderOptions::default(),
-            physical_size: None,
-        }
-    }
 }
 
 /// Renders `pattern` in `view` and writes it to `path` in the format its

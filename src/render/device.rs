@@ -21,10 +21,7 @@
 //! wrong by the strip-versus-whole test: the x-extrema chopping above still
 //! changed pixels in the middle of a strip).
 
-use kurbo::{
-    Affine, BezPath, CubicBez, Line, ParamCurve, PathEl, PathSeg, Point, QuadBez, Rect, Shape as _,
-    Vec2,
-};
+use kurbo::{Affine, BezPath, PathEl, Point, Rect, Shape as _, Vec2};
 use tiny_skia::{Paint, PathBuilder};
 
 use crate::pattern::{FillRule, Lattice, Pattern};
