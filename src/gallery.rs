@@ -94,7 +94,7 @@ pub fn gallery(motifs: &[&Motif], opts: &GalleryOptions) -> Result<Gallery, Erro
     if let Some(p) = &opts.palette {
         Library::builtin().palette(p)?;
     }
-    if opts.columns == 0 || opts.thumb < 16 || !(opts.label_px >= 6.0) {
+    if opts.columns == 0 || opts.thumb < 16 || !opts.label_px.is_finite() || opts.label_px < 6.0 {
         return Err(UserError::invalid(
             "gallery",
             "needs at least one column, thumbnails of 16 px or more and labels of 6 px or more",
