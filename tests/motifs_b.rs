@@ -109,6 +109,21 @@ fn parang_presets_follow_the_yogyakarta_court_sizes() {
 }
 
 #[test]
+fn parang_bands_run_at_45_degrees_with_p2_symmetry() {
+    let p = Design::builtin("parang").unwrap().resolve().unwrap();
+    // One lattice vector along the band (45°), the other across to the next band.
+    let (a, b) = (p.lattice.a, p.lattice.b);
+    assert!((b.y.atan2(b.x).to_degrees() - 45.0).abs() < 1e-9);
+    // The band pitch across the bands is one drawing unit = `repeat` mm.
+    let normal = kurbo::Vec2::new(-1.0, 1.0) / 2f64.sqrt();
+    assert!((a.dot(normal).abs() - 1.0).abs() < 1e-9);
+    assert!((p.unit_mm - 60.0).abs() < 1e-9);
+    let out = common::wastra_ok(&["info", "parang", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lattice"]["group"], "p2");
+}
+
+#[test]
 fn each_motif_round_trips_through_info_json() {
     for name in motifs() {
         let out = common::wastra_ok(&["info", name, "--json"]);
