@@ -29,6 +29,7 @@ pub mod cli;
 mod design;
 pub mod error;
 pub mod export;
+pub mod gallery;
 pub mod geom;
 pub mod motif;
 pub mod pattern;

@@ -41,6 +41,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Write one exact repeat tile for textile printing.
     Tile(TileArgs),
+    /// Render a labelled contact sheet of every built-in motif (PNG).
+    Gallery(GalleryArgs),
 }
 
 /// Options shared by everything that draws a motif.
@@ -118,4 +120,24 @@ pub struct TileArgs {
     /// Also write a 3×3 tiling beside the tile (NAME-preview.EXT).
     #[arg(long)]
     pub preview: bool,
+}
+
+/// `wastra gallery`.
+#[derive(Debug, Args)]
+pub struct GalleryArgs {
+    /// Output file (.png).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Show every motif in this colourway (default: each motif's own).
+    #[arg(long)]
+    pub palette: Option<String>,
+    /// Thumbnails per row.
+    #[arg(long, default_value_t = 4)]
+    pub columns: u32,
+    /// Thumbnail side in pixels.
+    #[arg(long, default_value_t = 256)]
+    pub thumb: u32,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

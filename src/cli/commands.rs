@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::args::{Cli, Command, PatternArgs, RenderArgs, TileArgs};
+use super::args::{Cli, Command, GalleryArgs, PatternArgs, RenderArgs, TileArgs};
 use crate::error::{Error, UserError};
 use crate::export::tile::ExactTile;
 use crate::export::{export, Compression, ExportOptions, Format};
@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Palettes { json } => palettes(json),
         Command::Render(a) => render(a),
         Command::Tile(a) => tile(a),
+        Command::Gallery(a) => gallery(a),
     }
 }
 
@@ -348,4 +349,24 @@ pub fn preview_path(p: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     p.with_file_name(format!("{stem}-preview.{ext}"))
+}
+
+fn gallery(a: GalleryArgs) -> Result<(), Error> {
+    let opts = crate::gallery::GalleryOptions {
+        palette: a.palette,
+        thumb: a.thumb,
+        columns: a.columns,
+        ..Default::default()
+    };
+    let g = crate::gallery::write_gallery(&a.output, &opts)?;
+    if !a.quiet {
+        eprintln!(
+            "wrote {}: {} motifs, {} × {} px",
+            a.output.display(),
+            g.cells.len(),
+            g.image.width(),
+            g.image.height()
+        );
+    }
+    Ok(())
 }

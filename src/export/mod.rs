@@ -4,7 +4,7 @@
 //! target, renamed over it only when everything was written. A failed or
 //! interrupted run leaves the previous file untouched and no debris behind.
 
-mod atomic;
+pub(crate) mod atomic;
 pub mod png;
 pub mod svg;
 pub mod tile;

@@ -10,6 +10,7 @@
 //! ([`render_reference`]), so output is byte-identical for any `--threads`.
 
 pub mod device;
+pub mod label;
 mod tile;
 
 use kurbo::{Affine, Vec2};
