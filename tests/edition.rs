@@ -147,6 +147,7 @@ fn plan_fixing(
         repeat: "block".into(),
         width: 64,
         height: 64,
+        size_mm: None,
         dpi: 40.0,
         format: "png".into(),
         compression: "fast".into(),
@@ -469,6 +470,18 @@ fn bad_vary_is_a_one_line_error() {
         std::fs::read_dir(t.path()).unwrap().next().is_none(),
         "nothing written"
     );
+}
+
+#[test]
+fn an_edition_of_100_fits_the_default_variation() {
+    // The Solo edition: 100 units of Kawung, one colourway, default ranges.
+    let plan = plan_for(100, &[], &["sogan"], 1.0);
+    assert_eq!(plan.units.len(), 100);
+    for (i, a) in plan.units.iter().enumerate() {
+        for b in &plan.units[i + 1..] {
+            assert!(steps_between(&plan, a, b) >= 1.0);
+        }
+    }
 }
 
 #[test]

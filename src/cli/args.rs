@@ -173,7 +173,7 @@ pub struct EditionArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Vary a parameter: NAME=MIN..MAX (lengths take mm, cm or in), or NAME=a,b,c for a choice.
-    /// Repeatable. Unnamed lengths, ratios and angles vary ±10% around their value.
+    /// Repeatable. Unnamed lengths, ratios and angles vary ±15% around their value.
     #[arg(long = "vary", value_name = "NAME=MIN..MAX")]
     pub vary: Vec<String>,
     /// Colourways units are drawn from, comma-separated (default: the motif's).

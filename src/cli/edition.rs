@@ -97,13 +97,17 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         base_design = base_design.set(k, to_param(v))?;
     }
     let pattern = base_design.textile_repeat(repeat).resolve()?;
-    let (w, h) = match (a.width, a.height, &a.size) {
+    let physical = match (&a.width, &a.size) {
+        (None, Some(s)) => Some(s.parse::<PhysicalSize>()?),
+        _ => None,
+    };
+    let (w, h) = match (a.width, a.height, physical) {
         (Some(w), Some(h), _) => SizeSpec::Pixels {
             width: w,
             height: h,
         }
         .pixels(dpi),
-        (_, _, Some(s)) => SizeSpec::Physical(s.parse::<PhysicalSize>()?).pixels(dpi),
+        (_, _, Some(p)) => SizeSpec::Physical(p).pixels(dpi),
         _ => default_size(&pattern, dpi),
     };
     let view = checked_view(&pattern, w, h, dpi)?;
@@ -121,6 +125,7 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         repeat: repeat.to_string(),
         width: view.width,
         height: view.height,
+        size_mm: physical.map(|p| (p.width.mm(), p.height.mm())),
         dpi: dpi.get(),
         format,
         compression: a.compression.clone(),

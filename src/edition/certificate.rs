@@ -104,12 +104,16 @@ pub fn certificate(plan: &Plan, r: &UnitRecord, design: &Design) -> Result<Vec<u
     let pattern = design.resolve()?;
     let dpi = Dpi::new(96.0).expect("positive");
     let px = (SWATCH_MM * dpi.px_per_mm()).round() as u32;
-    let swatch =
-        crate::export::svg::document(&pattern, &View::at_dpi(&pattern, px, px, dpi.get()), dpi)
-            .set("x", num((PAGE_W - SWATCH_MM) / 2.0))
-            .set("y", 36)
-            .set("width", SWATCH_MM)
-            .set("height", SWATCH_MM);
+    let swatch = crate::export::svg::document(
+        &pattern,
+        &View::at_dpi(&pattern, px, px, dpi.get()),
+        dpi,
+        None,
+    )
+    .set("x", num((PAGE_W - SWATCH_MM) / 2.0))
+    .set("y", 36)
+    .set("width", SWATCH_MM)
+    .set("height", SWATCH_MM);
     doc = doc.add(swatch).add(
         Rectangle::new()
             .set("x", num((PAGE_W - SWATCH_MM) / 2.0))

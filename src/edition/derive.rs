@@ -32,7 +32,7 @@ pub const DERIVATION: u32 = 1;
 pub const MAX_ATTEMPTS: u32 = 1000;
 
 /// Default variation: ± this fraction of a parameter's base value.
-pub const DEFAULT_SPREAD: f64 = 0.10;
+pub const DEFAULT_SPREAD: f64 = 0.15;
 
 /// How one parameter varies across the edition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,8 +338,8 @@ mod tests {
             v[1],
             Vary::Range {
                 param: "petal".into(),
-                min: 0.54,
-                max: 0.66
+                min: 0.51,
+                max: 0.69
             }
         );
         let near_max = m

@@ -88,6 +88,8 @@ pub struct EditionSpec {
     pub width: u32,
     /// Unit height in pixels.
     pub height: u32,
+    /// The physical size asked for, in mm (`--size`); SVG units keep it exactly.
+    pub size_mm: Option<(f64, f64)>,
     /// Resolution.
     pub dpi: f64,
     /// `png` or `svg`.

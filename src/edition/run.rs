@@ -18,7 +18,7 @@ use super::manifest::{
 use super::{certificate, contact, sha256_hex, Plan, Unit};
 use crate::error::{Error, UserError};
 use crate::export::{png, svg, AtomicFile, Compression, ExportOptions};
-use crate::geom::Dpi;
+use crate::geom::{Dpi, Length, PhysicalSize};
 use crate::render::{RenderOptions, View};
 
 /// What to do.
@@ -79,10 +79,20 @@ fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
     let dpi = Dpi::new(plan.spec.dpi)
         .ok_or_else(|| UserError::invalid("dpi", format!("{} must be positive", plan.spec.dpi)))?;
     let compression: Compression = plan.spec.compression.parse()?;
+    let physical_size = match plan.spec.size_mm {
+        Some((w, h)) => Some(PhysicalSize {
+            width: Length::from_mm(w)
+                .ok_or_else(|| UserError::invalid("size", format!("width {w} mm")))?,
+            height: Length::from_mm(h)
+                .ok_or_else(|| UserError::invalid("size", format!("height {h} mm")))?,
+        }),
+        None => None,
+    };
     Ok(ExportOptions {
         dpi,
         compression,
         render: RenderOptions::with_threads(threads),
+        physical_size,
     })
 }
 
@@ -98,7 +108,7 @@ pub(super) fn write_unit(
     view.check()?;
     let opts = export_options(plan, threads)?;
     match plan.spec.format.as_str() {
-        "svg" => svg::write_svg(&pattern, &view, opts.dpi, w),
+        "svg" => svg::write_svg(&pattern, &view, &opts, w),
         _ => png::write_png(&pattern, &view, &opts, w),
     }
 }
