@@ -411,6 +411,18 @@ fn verify_passes_then_names_a_tampered_unit() {
     let manifest = s(&dir.join("manifest.json"));
     let err = ok(&["verify", &manifest]);
     assert!(err.contains("all 4 units"), "{err}");
+    // the applicator fills in the warranty fields: still verified
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let filled = text
+        .replacen("\"film_lot\": null", "\"film_lot\": \"3M-1080-L42\"", 1)
+        .replacen(
+            "\"application_date\": null",
+            "\"application_date\": \"2023-08-17\"",
+            1,
+        );
+    assert_ne!(filled, text);
+    std::fs::write(&manifest, filled).unwrap();
+    ok(&["verify", &manifest]);
     let f: PathBuf = dir.join("kawung-002.svg");
     let text = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, text.replacen("<path", "<path opacity=\"0.9\"", 1)).unwrap();
