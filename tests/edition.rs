@@ -512,3 +512,46 @@ fn choices_vary_only_when_asked() {
     assert!(marks.len() >= 2, "{marks:?}");
     assert!(plan.motif.param("mark").unwrap().kind == ParamKind::Choice);
 }
+
+#[test]
+fn certificate_swatch_shows_the_unit_at_actual_size() {
+    let t = tmp();
+    let dir = t.path().join("ed");
+    ok(&edition_args(&s(&dir), "2", &[]));
+    let m = Manifest::read(&dir.join("manifest.json")).unwrap();
+    let u = &m.units[1];
+    let data = std::fs::read(dir.join(&u.certificate.file)).unwrap();
+    let tree = resvg::usvg::Tree::from_data(&data, &resvg::usvg::Options::default()).unwrap();
+    // A5 in mm; render at 2 px per mm
+    assert_eq!(
+        (tree.size().width(), tree.size().height()),
+        (148.0 / 25.4 * 96.0, 210.0 / 25.4 * 96.0)
+    );
+    let k = 2.0 * 25.4 / 96.0;
+    let mut pm = resvg::tiny_skia::Pixmap::new(296, 420).unwrap();
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(k, k),
+        &mut pm.as_mut(),
+    );
+    let hex = |p: &resvg::tiny_skia::PremultipliedColorU8| {
+        format!("#{:02X}{:02X}{:02X}", p.red(), p.green(), p.blue())
+    };
+    let colours = &u.colourway.colours;
+    let in_swatch = |x: usize, y: usize| (84..212).contains(&x) && (72..200).contains(&y);
+    let (mut petal, mut ground, mut outside_petal) = (0, 0, 0);
+    for (i, p) in pm.pixels().iter().enumerate() {
+        let (x, y) = (i % 296, i / 296);
+        let c = hex(p);
+        if in_swatch(x, y) {
+            petal += (c == colours["petal"]) as u32;
+            ground += (c == colours["ground"]) as u32;
+        } else if (72..200).contains(&y) {
+            outside_petal += (c == colours["petal"]) as u32;
+        }
+    }
+    // 64 mm square swatch: both petal and ground fill large parts of it
+    assert!(petal > 128 * 128 / 5, "{petal}");
+    assert!(ground > 128 * 128 / 10, "{ground}");
+    assert_eq!(outside_petal, 0, "the swatch is clipped to its square");
+}

@@ -7,7 +7,8 @@
 //! stack, so it stays selectable and searchable; the bytes do not depend on
 //! fonts installed anywhere.
 
-use svg::node::element::{Line, Rectangle, Text};
+use svg::node::element::{ClipPath, Group, Line, Rectangle, Text};
+use svg::node::Blob;
 use svg::Document;
 
 use super::manifest::UnitRecord;
@@ -104,16 +105,32 @@ pub fn certificate(plan: &Plan, r: &UnitRecord, design: &Design) -> Result<Vec<u
     let pattern = design.resolve()?;
     let dpi = Dpi::new(96.0).expect("positive");
     let px = (SWATCH_MM * dpi.px_per_mm()).round() as u32;
-    let swatch = crate::export::svg::document(
+    let inner = crate::export::svg::document(
         &pattern,
         &View::at_dpi(&pattern, px, px, dpi.get()),
         dpi,
         None,
     )
-    .set("x", num((PAGE_W - SWATCH_MM) / 2.0))
-    .set("y", 36)
-    .set("width", SWATCH_MM)
-    .set("height", SWATCH_MM);
+    .to_string();
+    // The swatch's drawing goes in a transformed, clipped group rather than a
+    // nested <svg>, which some renderers (ImageMagick's) misplace.
+    let body = inner
+        .find('>')
+        .zip(inner.rfind("</svg>"))
+        .map_or("", |(a, b)| &inner[a + 1..b]);
+    let x0 = (PAGE_W - SWATCH_MM) / 2.0;
+    let swatch = Group::new()
+        .set(
+            "transform",
+            format!("translate({} 36) scale({})", num(x0), SWATCH_MM / px as f64),
+        )
+        .set("clip-path", "url(#swatch-clip)")
+        .add(
+            ClipPath::new()
+                .set("id", "swatch-clip")
+                .add(Rectangle::new().set("width", px).set("height", px)),
+        )
+        .add(Blob::new(body));
     doc = doc.add(swatch).add(
         Rectangle::new()
             .set("x", num((PAGE_W - SWATCH_MM) / 2.0))
