@@ -555,3 +555,37 @@ fn certificate_swatch_shows_the_unit_at_actual_size() {
     assert!(ground > 128 * 128 / 10, "{ground}");
     assert_eq!(outside_petal, 0, "the swatch is clipped to its square");
 }
+
+#[test]
+fn a_motif_of_ones_own_is_copied_and_verifies() {
+    let t = tmp();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/motifs/kawung.toml"))
+        .unwrap()
+        .replace("name = \"kawung\"", "name = \"kawung-desa\"");
+    let file = t.path().join("desa.toml");
+    std::fs::write(&file, &src).unwrap();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    let mut args = edition_args(&d, "2", &[]);
+    let f = s(&file);
+    args[1] = &f;
+    ok(&args);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kawung-desa.motif.toml")).unwrap(),
+        src
+    );
+    assert!(dir.join("kawung-desa-002.png").exists());
+    std::fs::remove_file(&file).unwrap();
+    ok(&["verify", &s(&dir.join("manifest.json"))]);
+    // a changed motif copy is refused by name
+    std::fs::write(
+        dir.join("kawung-desa.motif.toml"),
+        src.replace("0.6", "0.61"),
+    )
+    .unwrap();
+    let out = wastra(&["verify", &s(&dir.join("manifest.json"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not the motif the edition was made with")
+    );
+}
