@@ -139,7 +139,15 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         (None, false) => RunMode::All,
     };
     let plan = match mode {
-        RunMode::Unit(k) if k >= 1 && k <= spec.count => Plan::derive_up_to(spec, motif, k)?,
+        RunMode::Unit(k) if k == 0 || k > spec.count => {
+            return Err(UserError::invalid(
+                "--unit",
+                format!("{k} is not a unit of this edition (1..{})", spec.count),
+            )
+            .into())
+        }
+        // Unit K depends on units 1..K only.
+        RunMode::Unit(k) => Plan::derive_up_to(spec, motif, k)?,
         _ => Plan::new(spec, motif)?,
     };
     let opts = RunOptions {
