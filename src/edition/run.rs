@@ -1,7 +1,7 @@
 //! Rendering an edition: units in parallel, resuming, one unit alone, merging.
 //!
 //! Units are rendered in parallel across a rayon pool, each single-threaded
-//! (one unit alone gets the whole pool): the renderer's output does not depend
+//! (fewer units than threads share the pool out): the renderer's output does not depend
 //! on its thread count, so neither do the files. Every file is written through
 //! [`crate::export::AtomicFile`], and a unit's fragment last, so an interrupted
 //! run leaves only whole units behind, and the next run skips them.
@@ -258,11 +258,8 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
         )
         .into());
     }
-    let per_unit = if pending.len() == 1 {
-        pool.current_num_threads()
-    } else {
-        1
-    };
+    // Few units on many threads: each render gets its share of the pool.
+    let per_unit = (pool.current_num_threads() / pending.len().max(1)).max(1);
     let rendered: Vec<Result<UnitRecord, Error>> = pool.install(|| {
         pending
             .par_iter()
