@@ -27,6 +27,7 @@
 
 pub mod cli;
 mod design;
+pub mod edition;
 pub mod error;
 pub mod export;
 pub mod gallery;

@@ -43,6 +43,19 @@ pub enum Command {
     Tile(TileArgs),
     /// Render a labelled contact sheet of every built-in motif (PNG).
     Gallery(GalleryArgs),
+    /// Make a limited edition: numbered, unique, reproducible units with a manifest.
+    Edition(EditionArgs),
+    /// Re-render an edition from its manifest and check every file and hash.
+    Verify {
+        /// The edition's manifest.json.
+        manifest: PathBuf,
+        /// Threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 /// Options shared by everything that draws a motif.
@@ -137,6 +150,80 @@ pub struct GalleryArgs {
     /// Thumbnail side in pixels.
     #[arg(long, default_value_t = 256)]
     pub thumb: u32,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `wastra edition`.
+#[derive(Debug, Args)]
+pub struct EditionArgs {
+    /// Built-in motif name, or a motif file of your own (.toml).
+    pub motif: String,
+    /// Number of units.
+    #[arg(long)]
+    pub count: u32,
+    /// Edition seed (any text); the same seed gives the same edition.
+    #[arg(long)]
+    pub seed: String,
+    /// Directory for the units, certificates, contact sheet and manifest.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Edition name, the prefix of file names (default: the motif's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Vary a parameter: NAME=MIN..MAX (lengths take mm, cm or in), or NAME=a,b,c for a choice.
+    /// Repeatable. Unnamed lengths, ratios and angles vary ±15% around their value.
+    #[arg(long = "vary", value_name = "NAME=MIN..MAX")]
+    pub vary: Vec<String>,
+    /// Colourways units are drawn from, comma-separated (default: the motif's).
+    #[arg(long, value_delimiter = ',')]
+    pub palettes: Vec<String>,
+    /// Render only this unit (1..COUNT) and its manifest fragment, e.g. one batch job per unit.
+    #[arg(long, conflicts_with = "merge")]
+    pub unit: Option<u32>,
+    /// Render nothing; gather the finished units' fragments into manifest.json and the contact sheet.
+    #[arg(long)]
+    pub merge: bool,
+    /// Smallest difference between two units, in visible steps (see docs/editions.md).
+    #[arg(long, default_value = "1")]
+    pub min_distance: String,
+    /// Start from a preset (see `wastra info MOTIF`).
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Fix a parameter for every unit: NAME=VALUE. Repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Override a colour in every unit: ROLE=#RRGGBB. Repeatable.
+    #[arg(long = "color", value_name = "ROLE=#RRGGBB")]
+    pub color: Vec<String>,
+    /// Physical size of one motif repeat, e.g. 4cm.
+    #[arg(long, value_name = "LEN")]
+    pub repeat_size: Option<String>,
+    /// Unit width in pixels (with --height).
+    #[arg(long, requires = "height", conflicts_with = "size")]
+    pub width: Option<u32>,
+    /// Unit height in pixels (with --width).
+    #[arg(long, requires = "width", conflicts_with = "size")]
+    pub height: Option<u32>,
+    /// Physical unit size, e.g. 60x40cm.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Resolution in dots per inch.
+    #[arg(long, default_value = "300")]
+    pub dpi: String,
+    /// Unit file format: png or svg.
+    #[arg(long, default_value = "png")]
+    pub format: String,
+    /// Textile repeat: block, half-drop, brick or mirror.
+    #[arg(long, default_value = "block")]
+    pub repeat: String,
+    /// PNG compression: fast, balanced or best.
+    #[arg(long, default_value = "fast")]
+    pub compression: String,
+    /// Threads (default: one per core); units render in parallel.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -26,6 +26,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Render(a) => render(a),
         Command::Tile(a) => tile(a),
         Command::Gallery(a) => gallery(a),
+        Command::Edition(a) => super::edition::edition(a),
+        Command::Verify {
+            manifest,
+            threads,
+            quiet,
+        } => super::edition::verify(&manifest, threads, quiet),
     }
 }
 
@@ -281,13 +287,13 @@ fn render(a: RenderArgs) -> Result<(), Error> {
 }
 
 /// Three repeats square, when no size is given.
-fn default_size(p: &Pattern, dpi: Dpi) -> (u64, u64) {
+pub(super) fn default_size(p: &Pattern, dpi: Dpi) -> (u64, u64) {
     let (w, h) = p.repeat_mm().unwrap_or((p.unit_mm, p.unit_mm));
     let side = (3.0 * w.max(h) * dpi.px_per_mm()).round().max(1.0) as u64;
     (side, side)
 }
 
-fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View, Error> {
+pub(super) fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View, Error> {
     let probe = View::new(
         w.min(u32::MAX as u64) as u32,
         h.min(u32::MAX as u64) as u32,

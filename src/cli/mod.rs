@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod edition;
 
 pub use args::Cli;
 

@@ -1,0 +1,299 @@
+//! Rendering an edition: units in parallel, resuming, one unit alone, merging.
+//!
+//! Units are rendered in parallel across a rayon pool, each single-threaded
+//! (fewer units than threads share the pool out): the renderer's output does not depend
+//! on its thread count, so neither do the files. Every file is written through
+//! [`crate::export::AtomicFile`], and a unit's fragment last, so an interrupted
+//! run leaves only whole units behind, and the next run skips them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::manifest::{
+    derived_record, finished, provenance, write_atomic, write_json, FileRef, Fragment, HashWriter,
+    Manifest, UnitRecord, FORMAT,
+};
+use super::{certificate, contact, sha256_hex, Plan, Unit};
+use crate::error::{Error, UserError};
+use crate::export::{png, svg, AtomicFile, Compression, ExportOptions};
+use crate::geom::{Dpi, Length, PhysicalSize};
+use crate::render::{RenderOptions, View};
+
+/// What to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunMode {
+    /// Render every unit not yet done, then write the manifest and contact sheet. Default.
+    #[default]
+    All,
+    /// Render this unit only (if not done) and its fragment; no manifest.
+    Unit(u32),
+    /// Render nothing: gather the fragments of finished units into the manifest.
+    Merge,
+}
+
+/// Options of [`run`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Worker threads. Default: `None`, one per core.
+    pub threads: Option<usize>,
+    /// What to do. Default: [`RunMode::All`].
+    pub mode: RunMode,
+    /// For a motif of one's own: its source, copied into the edition directory. Default: `None`.
+    pub motif_source: Option<String>,
+}
+
+/// What [`run`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunReport {
+    /// Units rendered now.
+    pub rendered: Vec<u32>,
+    /// Units found finished and skipped.
+    pub skipped: Vec<u32>,
+    /// The manifest written, if any.
+    pub manifest: Option<PathBuf>,
+}
+
+/// "3, 5-9, 12".
+pub fn ranges(units: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        let mut j = i;
+        while j + 1 < units.len() && units[j + 1] == units[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            units[i].to_string()
+        } else {
+            format!("{}-{}", units[i], units[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
+    let dpi = Dpi::new(plan.spec.dpi)
+        .ok_or_else(|| UserError::invalid("dpi", format!("{} must be positive", plan.spec.dpi)))?;
+    let compression: Compression = plan.spec.compression.parse()?;
+    let physical_size = match plan.spec.size_mm {
+        Some((w, h)) => Some(PhysicalSize {
+            width: Length::from_mm(w)
+                .ok_or_else(|| UserError::invalid("size", format!("width {w} mm")))?,
+            height: Length::from_mm(h)
+                .ok_or_else(|| UserError::invalid("size", format!("height {h} mm")))?,
+        }),
+        None => None,
+    };
+    Ok(ExportOptions {
+        dpi,
+        compression,
+        render: RenderOptions::with_threads(threads),
+        physical_size,
+    })
+}
+
+/// Writes unit `u`'s picture to `w`; the same bytes as its file.
+pub(super) fn write_unit(
+    plan: &Plan,
+    u: &Unit,
+    threads: usize,
+    w: impl std::io::Write,
+) -> Result<(), Error> {
+    let pattern = plan.unit_design(u)?.resolve()?;
+    let view = View::at_dpi(&pattern, plan.spec.width, plan.spec.height, plan.spec.dpi);
+    view.check()?;
+    let opts = export_options(plan, threads)?;
+    match plan.spec.format.as_str() {
+        "svg" => svg::write_svg(&pattern, &view, &opts, w),
+        _ => png::write_png(&pattern, &view, &opts, w),
+    }
+}
+
+/// The record and certificate bytes of unit `u` whose picture hashes to `sha256`.
+pub(super) fn certify(
+    plan: &Plan,
+    u: &Unit,
+    sha256: String,
+) -> Result<(UnitRecord, Vec<u8>), Error> {
+    let mut r = derived_record(plan, u);
+    r.sha256 = sha256;
+    let cert = certificate::certificate(plan, &r, &plan.unit_design(u)?)?;
+    r.certificate.sha256 = sha256_hex(&cert);
+    Ok((r, cert))
+}
+
+fn render_unit(
+    plan: &Plan,
+    spec_sha: &str,
+    u: &Unit,
+    dir: &Path,
+    threads: usize,
+) -> Result<UnitRecord, Error> {
+    let path = dir.join(plan.spec.unit_file(u.number));
+    let mut file = AtomicFile::create(&path)?;
+    let mut hw = HashWriter::new(file.writer());
+    write_unit(plan, u, threads, &mut hw)?;
+    let sha = hw.finish();
+    file.commit()?;
+    let (r, cert) = certify(plan, u, sha)?;
+    write_atomic(&dir.join(&r.certificate.file), &cert)?;
+    write_json(
+        &dir.join(plan.spec.fragment_file(u.number)),
+        &Fragment {
+            format: FORMAT.to_string(),
+            spec_sha256: spec_sha.to_string(),
+            unit: r.clone(),
+        },
+    )?;
+    Ok(r)
+}
+
+/// The manifest of finished `records` (all units, in order), with the
+/// contact sheet's reference; fails if two units' pictures are identical.
+pub(super) fn manifest(
+    plan: &Plan,
+    records: Vec<UnitRecord>,
+    sheet_sha: String,
+) -> Result<Manifest, Error> {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for r in &records {
+        if let Some(other) = seen.insert(&r.sha256, r.number) {
+            return Err(UserError::invalid(
+                "edition",
+                format!(
+                    "units {other} and {} rendered identical pictures: the varied parameters do not change the picture at this size; vary others",
+                    r.number
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(Manifest {
+        format: FORMAT.to_string(),
+        wastra_version: env!("CARGO_PKG_VERSION").to_string(),
+        edition: plan.spec.clone(),
+        spec_sha256: plan.spec.sha256(),
+        provenance_sha256: provenance(&records),
+        contact_sheet: FileRef {
+            file: CONTACT_SHEET.to_string(),
+            sha256: sheet_sha,
+        },
+        units: records,
+    })
+}
+
+/// File name of the contact sheet.
+pub const CONTACT_SHEET: &str = "contact-sheet.png";
+/// File name of the manifest.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Renders (or resumes, or merges) the edition `plan` into `dir`.
+pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Error> {
+    let spec = &plan.spec;
+    if let RunMode::Unit(k) = opts.mode {
+        if k == 0 || k > spec.count {
+            return Err(UserError::invalid(
+                "--unit",
+                format!("{k} is not a unit of this edition (1..{})", spec.count),
+            )
+            .into());
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    if let (Some(src), Some(f)) = (&opts.motif_source, &spec.motif.file) {
+        let path = dir.join(f);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(src.as_str()) {
+            write_atomic(&path, src.as_bytes())?;
+        }
+    }
+    let spec_sha = spec.sha256();
+    let todo: Vec<&Unit> = match opts.mode {
+        RunMode::Unit(k) => plan.unit(k).into_iter().collect(),
+        _ => plan.units.iter().collect(),
+    };
+    if matches!(opts.mode, RunMode::All | RunMode::Merge) && todo.len() != spec.count as usize {
+        return Err(Error::Internal("the plan does not hold every unit".into()));
+    }
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            b = b.num_threads(n.max(1));
+        }
+        b.build()
+            .map_err(|e| Error::Internal(format!("cannot start threads: {e}")))?
+    };
+    let done: Vec<Option<UnitRecord>> = pool.install(|| {
+        todo.par_iter()
+            .map(|u| finished(plan, &spec_sha, u, dir))
+            .collect()
+    });
+    let pending: Vec<&Unit> = todo
+        .iter()
+        .zip(&done)
+        .filter(|(_, d)| d.is_none())
+        .map(|(u, _)| *u)
+        .collect();
+    let mut report = RunReport {
+        skipped: todo
+            .iter()
+            .zip(&done)
+            .filter(|(_, d)| d.is_some())
+            .map(|(u, _)| u.number)
+            .collect(),
+        ..RunReport::default()
+    };
+    if opts.mode == RunMode::Merge && !pending.is_empty() {
+        let missing: Vec<u32> = pending.iter().map(|u| u.number).collect();
+        return Err(UserError::invalid(
+            "--merge",
+            format!(
+                "units {} are not finished in {} (render them with --unit K, then merge again)",
+                ranges(&missing),
+                dir.display()
+            ),
+        )
+        .into());
+    }
+    // Few units on many threads: each render gets its share of the pool.
+    let per_unit = (pool.current_num_threads() / pending.len().max(1)).max(1);
+    let rendered: Vec<Result<UnitRecord, Error>> = pool.install(|| {
+        pending
+            .par_iter()
+            .map(|u| render_unit(plan, &spec_sha, u, dir, per_unit))
+            .collect()
+    });
+    let mut fresh = Vec::new();
+    for r in rendered {
+        let r = r?;
+        report.rendered.push(r.number);
+        fresh.push(r);
+    }
+    if let RunMode::Unit(_) = opts.mode {
+        return Ok(report);
+    }
+    let mut records: Vec<UnitRecord> = done.into_iter().flatten().chain(fresh).collect();
+    records.sort_by_key(|r| r.number);
+    let sheet = pool.install(|| contact::contact_sheet(plan))?;
+    write_atomic(&dir.join(CONTACT_SHEET), &sheet)?;
+    let m = manifest(plan, records, sha256_hex(&sheet))?;
+    let path = dir.join(MANIFEST);
+    write_json(&path, &m)?;
+    report.manifest = Some(path);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn ranges_compress_runs() {
+        assert_eq!(ranges(&[1, 2, 3, 5, 7, 8]), "1-3, 5, 7-8");
+        assert_eq!(ranges(&[4]), "4");
+        assert_eq!(ranges(&[]), "");
+    }
+}
