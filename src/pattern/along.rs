@@ -1,14 +1,18 @@
 //! Marks placed along a path: the cecek contours that follow a shape's outline
 //! in batik, the dotted lines of nitik.
 //!
-//! The guide is flattened (within [`TOLERANCE`]) and marks are placed at equal
-//! arc-length steps. On a closed guide the step is adjusted so a whole number of
-//! marks goes round with no gap or crowding where the contour closes; on an
-//! open guide marks sit at both ends. `offset` moves marks off the guide along
+//! Marks are placed at equal arc-length steps along each segment of the guide,
+//! the step adjusted so a whole number fits: every vertex carries a mark (a
+//! dotted diamond has dots at its corners), a symmetric guide gets symmetric
+//! marks, and a closed contour has no gap or crowding where it closes; an open
+//! guide has marks at both ends. `offset` moves marks off the guide along
 //! its normal — outward for a closed guide, so a dotted contour can ring a
 //! shape without touching its outline.
 
-use kurbo::{Affine, BezPath, Circle, PathEl, Point, Rect, Shape as _, Vec2};
+use kurbo::{
+    Affine, BezPath, Circle, CubicBez, Line, ParamCurve, ParamCurveArclen, PathEl, PathSeg, Point,
+    QuadBez, Rect, Shape as _, Vec2,
+};
 
 use super::resolve::TOLERANCE;
 
@@ -26,7 +30,10 @@ pub enum Mark {
     Dash(f64),
 }
 
-/// Marks along `guide`, `spacing` apart, `offset` off the guide.
+/// Marks along `guide`, about `spacing` apart, `offset` off the guide.
+///
+/// Each segment of the guide gets a whole number of equal steps, so every
+/// vertex carries a mark and a symmetric guide gets symmetric marks.
 pub fn along(
     guide: &BezPath,
     spacing: f64,
@@ -40,87 +47,89 @@ pub fn along(
         ));
     }
     let mut out = Vec::new();
-    for (pts, closed) in polylines(guide) {
-        let lens: Vec<f64> = pts.windows(2).map(|w| w[0].distance(w[1])).collect();
-        let total: f64 = lens.iter().sum();
-        if total <= 0.0 {
-            continue;
-        }
-        let n = (total / spacing).round().max(1.0);
-        if out.len() as f64 + n > MAX_MARKS as f64 {
-            return Err(format!(
-                "spacing {spacing} places more than {MAX_MARKS} marks, the limit"
-            ));
-        }
-        let step = total / n;
-        let count = if closed { n as usize } else { n as usize + 1 };
-        // Outward is to the right of travel on a positively oriented loop.
-        let area: f64 = pts
-            .windows(2)
-            .map(|w| w[0].to_vec2().cross(w[1].to_vec2()))
-            .sum();
-        let outward = if closed && area < 0.0 { -1.0 } else { 1.0 };
-        let mut seg = 0;
-        let mut before = 0.0;
-        for k in 0..count {
-            let s = (k as f64 * step).min(total);
-            while seg + 1 < lens.len() && before + lens[seg] < s {
-                before += lens[seg];
-                seg += 1;
+    for (segs, closed) in subpaths(guide) {
+        let mut sub = BezPath::new();
+        for (i, s) in segs.iter().enumerate() {
+            if i == 0 {
+                sub.move_to(s.start());
             }
-            let (a, b) = (pts[seg], pts[seg + 1]);
-            let dir = (b - a).normalize();
-            let t = if lens[seg] > 0.0 {
-                ((s - before) / lens[seg]).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let normal = Vec2::new(dir.y, -dir.x) * outward;
-            let c = a.lerp(b, t) + normal * offset;
-            out.push(match mark {
-                Mark::Dot => Circle::new(c, size).to_path(TOLERANCE),
-                Mark::Square => {
-                    Rect::from_center_size(c, (2.0 * size, 2.0 * size)).to_path(TOLERANCE)
-                }
-                Mark::Dash(len) => {
-                    let mut p =
-                        Rect::from_center_size(Point::ORIGIN, (len, 2.0 * size)).to_path(TOLERANCE);
-                    p.apply_affine(Affine::translate(c.to_vec2()) * Affine::rotate(dir.atan2()));
-                    p
-                }
-            });
+            sub.push(s.as_path_el());
+        }
+        // Outward is to the right of travel on a positively oriented loop.
+        let outward = if closed && sub.area() < 0.0 { -1.0 } else { 1.0 };
+        for (i, seg) in segs.iter().enumerate() {
+            let len = seg.arclen(TOLERANCE);
+            if len <= 0.0 {
+                continue;
+            }
+            let n = (len / spacing).round().max(1.0);
+            if out.len() as f64 + n > MAX_MARKS as f64 {
+                return Err(format!(
+                    "spacing {spacing} places more than {MAX_MARKS} marks, the limit"
+                ));
+            }
+            let last = !closed && i + 1 == segs.len();
+            let count = n as usize + usize::from(last);
+            for k in 0..count {
+                let t = seg.inv_arclen(len * k as f64 / n, TOLERANCE);
+                let (a, b) = (seg.eval((t - 1e-4).max(0.0)), seg.eval((t + 1e-4).min(1.0)));
+                let dir = (b - a).normalize();
+                let normal = Vec2::new(dir.y, -dir.x) * outward;
+                let c = seg.eval(t) + normal * offset;
+                out.push(mark_at(mark, c, size, dir));
+            }
         }
     }
     Ok(out)
 }
 
-/// The guide's subpaths as polylines, each with whether it is closed (and then
-/// its last point repeats the first).
-fn polylines(guide: &BezPath) -> Vec<(Vec<Point>, bool)> {
-    let mut out: Vec<(Vec<Point>, bool)> = Vec::new();
-    let mut cur: Vec<Point> = Vec::new();
-    kurbo::flatten(guide.iter(), TOLERANCE, |el| match el {
-        PathEl::MoveTo(p) => {
-            if cur.len() > 1 {
-                out.push((std::mem::take(&mut cur), false));
-            }
-            cur = vec![p];
+fn mark_at(mark: Mark, c: Point, size: f64, dir: Vec2) -> BezPath {
+    match mark {
+        Mark::Dot => Circle::new(c, size).to_path(TOLERANCE),
+        Mark::Square => Rect::from_center_size(c, (2.0 * size, 2.0 * size)).to_path(TOLERANCE),
+        Mark::Dash(len) => {
+            let mut p = Rect::from_center_size(Point::ORIGIN, (len, 2.0 * size)).to_path(TOLERANCE);
+            p.apply_affine(Affine::translate(c.to_vec2()) * Affine::rotate(dir.atan2()));
+            p
         }
-        PathEl::LineTo(p) => cur.push(p),
-        PathEl::ClosePath => {
-            if let Some(&first) = cur.first() {
-                if cur.last() != Some(&first) {
-                    cur.push(first);
+    }
+}
+
+/// The guide's subpaths as segments, each with whether it is closed (a
+/// closing line is added when the end is not the start).
+fn subpaths(guide: &BezPath) -> Vec<(Vec<PathSeg>, bool)> {
+    let mut out: Vec<(Vec<PathSeg>, bool)> = Vec::new();
+    let mut cur: Vec<PathSeg> = Vec::new();
+    let mut start = Point::ORIGIN;
+    let mut last = Point::ORIGIN;
+    for el in guide.elements() {
+        let seg = match *el {
+            PathEl::MoveTo(p) => {
+                if !cur.is_empty() {
+                    out.push((std::mem::take(&mut cur), false));
                 }
-                if cur.len() > 1 {
+                start = p;
+                last = p;
+                continue;
+            }
+            PathEl::LineTo(p) => PathSeg::Line(Line::new(last, p)),
+            PathEl::QuadTo(a, p) => PathSeg::Quad(QuadBez::new(last, a, p)),
+            PathEl::CurveTo(a, b, p) => PathSeg::Cubic(CubicBez::new(last, a, b, p)),
+            PathEl::ClosePath => {
+                if last.distance(start) > 1e-12 {
+                    cur.push(PathSeg::Line(Line::new(last, start)));
+                }
+                if !cur.is_empty() {
                     out.push((std::mem::take(&mut cur), true));
                 }
-                cur = vec![first];
+                last = start;
+                continue;
             }
-        }
-        _ => {}
-    });
-    if cur.len() > 1 {
+        };
+        last = seg.end();
+        cur.push(seg);
+    }
+    if !cur.is_empty() {
         out.push((cur, false));
     }
     out

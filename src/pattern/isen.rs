@@ -1,7 +1,8 @@
 //! Isen-isen: the small fillers batik makers draw inside shapes.
 //!
 //! A filler covers a host region (a layer's `clip`) with elements laid on a
-//! grid of `spacing`, turned by `rotate` degrees:
+//! grid of `spacing` centred on the host's bounding box, turned by `rotate`
+//! degrees:
 //!
 //! | isen | element | grid | kept |
 //! |---|---|---|---|
@@ -28,8 +29,9 @@ use super::resolve::TOLERANCE;
 pub const MAX_ELEMENTS: usize = 100_000;
 
 /// The fillers.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "cecek",
+    "nitik",
     "cecek-telu",
     "cecek-pitu",
     "ukel",
@@ -91,14 +93,16 @@ impl Isen {
             }
         }
         let bbox = host.bounding_box();
-        let rot = Affine::rotate(self.rotate.to_radians());
+        // The grid is centred on the host, so a symmetric host gets a
+        // symmetric filler.
+        let rot = Affine::translate(bbox.center().to_vec2()) * Affine::rotate(self.rotate.to_radians());
         // The host's box in the grid's own (unrotated) frame.
         let frame = rot
             .inverse()
             .transform_rect_bbox(bbox)
             .inflate(self.spacing, self.spacing);
         let row_h = match self.kind.as_str() {
-            "sawut" | "galaran" => self.spacing,
+            "sawut" | "galaran" | "nitik" => self.spacing,
             "sisik" => self.spacing / 2.0,
             _ => self.spacing * 3f64.sqrt() / 2.0,
         };
@@ -193,6 +197,12 @@ impl Isen {
         let turn = self.rotate.to_radians();
         match self.kind.as_str() {
             "cecek" => (vec![dot(c, self.size)], self.size),
+            "nitik" => {
+                let mut sq = Rect::from_center_size(Point::ORIGIN, (2.0 * self.size, 2.0 * self.size))
+                    .to_path(TOLERANCE);
+                sq.apply_affine(Affine::translate(c.to_vec2()) * Affine::rotate(turn));
+                (vec![sq], self.size * std::f64::consts::SQRT_2)
+            }
             "cecek-telu" => {
                 let d = self.size * 1.6;
                 let ps = (0..3).map(|k| {
@@ -272,6 +282,16 @@ mod tests {
             assert!((b.width() - 0.06).abs() < 1e-3, "a dot is whole");
             assert!(b.center().to_vec2().hypot() + 0.03 <= 1.0, "inside");
         }
+    }
+
+    #[test]
+    fn nitik_dots_are_squares_on_a_square_grid() {
+        let host = Rect::new(0.0, 0.0, 1.0, 1.0).to_path(1e-6);
+        let f = isen("nitik", 0.1, 0.02).fill(&host).unwrap();
+        // Centres 0.1 apart whose squares (reach 0.02·√2 + margin 0.01) fit: 0.1 ..= 0.9.
+        assert_eq!(f.paths.len(), 81);
+        let b = f.paths[0].bounding_box();
+        assert!((b.width() - 0.04).abs() < 1e-9 && (b.height() - 0.04).abs() < 1e-9);
     }
 
     #[test]
