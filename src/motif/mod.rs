@@ -66,13 +66,18 @@ impl Motif {
             file: motif.name().to_string(),
             message,
         };
+        // A geometry error names no file yet: keep just its message.
+        let text = |e: UserError| match e {
+            UserError::MotifFile { message, .. } => message,
+            other => other.to_string(),
+        };
         // Resolving with defaults and each preset proves the geometry is sound.
         let lib_free_check = crate::pattern::resolve::check_geometry(&motif, &motif.defaults());
-        lib_free_check.map_err(|e| bad(e.to_string()))?;
+        lib_free_check.map_err(|e| bad(text(e)))?;
         for p in motif.file.presets.keys() {
             let v = motif.values(Some(p), &[]).map_err(|e| bad(e.to_string()))?;
             crate::pattern::resolve::check_geometry(&motif, &v)
-                .map_err(|e| bad(format!("preset '{p}': {e}")))?;
+                .map_err(|e| bad(format!("preset '{p}': {}", text(e))))?;
         }
         Ok(motif)
     }

@@ -56,7 +56,11 @@ pub fn along(
             sub.push(s.as_path_el());
         }
         // Outward is to the right of travel on a positively oriented loop.
-        let outward = if closed && sub.area() < 0.0 { -1.0 } else { 1.0 };
+        let outward = if closed && sub.area() < 0.0 {
+            -1.0
+        } else {
+            1.0
+        };
         for (i, seg) in segs.iter().enumerate() {
             let len = seg.arclen(TOLERANCE);
             if len <= 0.0 {

@@ -95,7 +95,8 @@ impl Isen {
         let bbox = host.bounding_box();
         // The grid is centred on the host, so a symmetric host gets a
         // symmetric filler.
-        let rot = Affine::translate(bbox.center().to_vec2()) * Affine::rotate(self.rotate.to_radians());
+        let rot =
+            Affine::translate(bbox.center().to_vec2()) * Affine::rotate(self.rotate.to_radians());
         // The host's box in the grid's own (unrotated) frame.
         let frame = rot
             .inverse()
@@ -198,8 +199,9 @@ impl Isen {
         match self.kind.as_str() {
             "cecek" => (vec![dot(c, self.size)], self.size),
             "nitik" => {
-                let mut sq = Rect::from_center_size(Point::ORIGIN, (2.0 * self.size, 2.0 * self.size))
-                    .to_path(TOLERANCE);
+                let mut sq =
+                    Rect::from_center_size(Point::ORIGIN, (2.0 * self.size, 2.0 * self.size))
+                        .to_path(TOLERANCE);
                 sq.apply_affine(Affine::translate(c.to_vec2()) * Affine::rotate(turn));
                 (vec![sq], self.size * std::f64::consts::SQRT_2)
             }

@@ -212,3 +212,25 @@ fn copy_clip(
     copied.insert((c, key), out.len() - 1);
     out.len() - 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_and_cycles_are_bounded() {
+        let stack = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(check_nesting("kawung", &stack(&["a", "b", "c"]), "x").is_ok());
+        let e = check_nesting("kawung", &stack(&["a", "b", "c", "d"]), "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("at most 3 deep") && e.contains("a → b → c → d → kawung"),
+            "{e}"
+        );
+        let e = check_nesting("b", &stack(&["a", "b"]), "x")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'b' would contain itself (a → b → b)"), "{e}");
+    }
+}
