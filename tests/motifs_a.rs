@@ -2,12 +2,9 @@
 //! sekar-jagad, tambal, tumpal) and the extensions themselves: clipping,
 //! nested motifs, friezes, stepped bands, marks along paths.
 //!
-//! Reference images live in tests/reference/; a mismatch writes the render
-//! and a diff image to tests/diffs/. Regenerate with `WASTRA_BLESS=1`.
-//! (Own helper for now; to be folded into the shared tests/common once it
-//! lands on main.)
+//! Reference images: tests/reference/NAME.png through tests/common.
 
-use std::path::PathBuf;
+mod common;
 
 use wastra::pattern::TextileRepeat;
 use wastra::render::{render_reference, render_strips, RenderOptions, View};
@@ -22,58 +19,42 @@ const MOTIFS: [&str; 6] = [
     "tumpal",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-/// Compares `img` with tests/reference/NAME.png, per channel within 1.
-fn check_reference(name: &str, img: &image::RgbaImage) {
-    let path = root().join("reference").join(format!("{name}.png"));
-    if std::env::var_os("WASTRA_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        img.save(&path).unwrap();
-        return;
-    }
-    let want = image::open(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (bless with WASTRA_BLESS=1)", path.display()))
-        .to_rgba8();
-    assert_eq!(want.dimensions(), img.dimensions(), "{name}: size");
-    let mut diff = image::RgbaImage::new(img.width(), img.height());
-    let mut bad = 0u64;
-    for (x, y, p) in img.enumerate_pixels() {
-        let q = want.get_pixel(x, y);
-        let d =
-            p.0.iter()
-                .zip(q.0)
-                .map(|(a, b)| a.abs_diff(b))
-                .max()
-                .unwrap();
-        if d > 1 {
-            bad += 1;
-            diff.put_pixel(x, y, image::Rgba([255, 0, 0, 255]));
-        } else {
-            let g = p.0[0] / 3 + 170;
-            diff.put_pixel(x, y, image::Rgba([g, g, g, 255]));
-        }
-    }
-    if bad > 0 {
-        let dir = root().join("diffs");
-        std::fs::create_dir_all(&dir).unwrap();
-        img.save(dir.join(format!("{name}.png"))).unwrap();
-        diff.save(dir.join(format!("{name}-diff.png"))).unwrap();
-        panic!("{name}: {bad} pixels differ by more than 1; see tests/diffs/{name}-diff.png");
-    }
+fn reference(name: &str) {
+    let img = Design::builtin(name)
+        .unwrap()
+        .render_px(192, 192, 40.0)
+        .unwrap();
+    common::assert_reference(name, &img);
 }
 
 #[test]
-fn every_motif_matches_its_reference_image() {
-    for name in MOTIFS {
-        let img = Design::builtin(name)
-            .unwrap()
-            .render_px(192, 192, 40.0)
-            .unwrap();
-        check_reference(name, &img);
-    }
+fn gringsing_reference() {
+    reference("gringsing");
+}
+
+#[test]
+fn mega_mendung_reference() {
+    reference("mega-mendung");
+}
+
+#[test]
+fn nitik_reference() {
+    reference("nitik");
+}
+
+#[test]
+fn sekar_jagad_reference() {
+    reference("sekar-jagad");
+}
+
+#[test]
+fn tambal_reference() {
+    reference("tambal");
+}
+
+#[test]
+fn tumpal_reference() {
+    reference("tumpal");
 }
 
 #[test]
@@ -139,7 +120,7 @@ fn svg_clips_nest_with_clip_path_chains() {
         .resolve()
         .unwrap();
     let view = View::at_dpi(&p, 100, 100, 10.0);
-    let doc = wastra::export::svg::document(&p, &view, "10".parse().unwrap()).to_string();
+    let doc = wastra::export::svg::document(&p, &view, "10".parse().unwrap(), None).to_string();
     // Each patch's clip sits inside its half-drop tile's clip.
     let chained = doc.matches("<clipPath clip-path=\"url(#c").count();
     assert!(chained >= 8, "{chained} chained clip paths");
@@ -414,4 +395,49 @@ h = 0.8
     // Corners: bands keep their width round a convex corner.
     assert_eq!(px(&img, 15, 15), RED);
     assert_eq!(px(&img, 25, 25), BLUE);
+}
+
+/// The SVG (clip paths, nested clips, a frieze band) draws what the PNG does:
+/// rendered back by resvg, only anti-aliased edges differ.
+#[test]
+fn svg_of_clipped_nested_and_frieze_motifs_matches_the_png() {
+    for (name, repeat) in [
+        ("tambal", TextileRepeat::HalfDrop),
+        ("mega-mendung", TextileRepeat::Block),
+        ("tumpal", TextileRepeat::Block),
+    ] {
+        let p = Design::builtin(name)
+            .unwrap()
+            .textile_repeat(repeat)
+            .resolve()
+            .unwrap();
+        let (w, h) = (240, 200);
+        let view = View::at_dpi(&p, w, h, 30.0);
+        let png = wastra::render::render_image(&p, &view, &RenderOptions::default()).unwrap();
+        let mut opts = wastra::export::ExportOptions::default();
+        opts.dpi = "30".parse().unwrap();
+        let mut svg = Vec::new();
+        wastra::export::svg::write_svg(&p, &view, &opts, &mut svg).unwrap();
+        let tree = resvg::usvg::Tree::from_data(&svg, &resvg::usvg::Options::default()).unwrap();
+        let mut pm = resvg::tiny_skia::Pixmap::new(w, h).unwrap();
+        let s = w as f32 / tree.size().width();
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(s, s),
+            &mut pm.as_mut(),
+        );
+        let from_svg = image::RgbaImage::from_raw(w, h, pm.take()).unwrap();
+        let mut sq = 0f64;
+        for (a, b) in png.pixels().zip(from_svg.pixels()) {
+            for (x, y) in a.0.iter().zip(b.0.iter()) {
+                sq += (*x as f64 - *y as f64).powi(2);
+            }
+        }
+        let psnr = 10.0 * (255f64.powi(2) / (sq / (w * h * 4) as f64)).log10();
+        eprintln!("{name}: SVG vs PNG PSNR {psnr:.1} dB");
+        assert!(
+            psnr > 36.0,
+            "{name}: PSNR {psnr:.1} dB, the SVG draws something else"
+        );
+    }
 }

@@ -76,15 +76,33 @@ pub fn along(
             let count = n as usize + usize::from(last);
             for k in 0..count {
                 let t = seg.inv_arclen(len * k as f64 / n, TOLERANCE);
-                let (a, b) = (seg.eval((t - 1e-4).max(0.0)), seg.eval((t + 1e-4).min(1.0)));
-                let dir = (b - a).normalize();
-                let normal = Vec2::new(dir.y, -dir.x) * outward;
+                let dir = tangent(seg, t);
+                let mut normal = Vec2::new(dir.y, -dir.x) * outward;
+                // At a vertex, mark off the corner along the bisector.
+                let prev = if i > 0 {
+                    Some(i - 1)
+                } else {
+                    closed.then(|| segs.len() - 1)
+                };
+                if let (0, Some(j)) = (k, prev) {
+                    let d = tangent(&segs[j], 1.0);
+                    let m = normal + Vec2::new(d.y, -d.x) * outward;
+                    if m.hypot() > 1e-9 {
+                        normal = m.normalize();
+                    }
+                }
                 let c = seg.eval(t) + normal * offset;
                 out.push(mark_at(mark, c, size, dir));
             }
         }
     }
     Ok(out)
+}
+
+/// The unit tangent of `seg` at `t`.
+fn tangent(seg: &PathSeg, t: f64) -> Vec2 {
+    let (a, b) = (seg.eval((t - 1e-4).max(0.0)), seg.eval((t + 1e-4).min(1.0)));
+    (b - a).normalize()
 }
 
 fn mark_at(mark: Mark, c: Point, size: f64, dir: Vec2) -> BezPath {
@@ -146,11 +164,17 @@ mod tests {
     #[test]
     fn dots_ring_a_circle_evenly_at_the_offset() {
         let c = Circle::new((0.0, 0.0), 1.0).to_path(1e-6);
-        let dots = along(&c, std::f64::consts::TAU / 12.0, 0.02, Mark::Dot, 0.1).unwrap();
-        assert_eq!(dots.len(), 12);
-        for d in &dots {
-            let r = d.bounding_box().center().to_vec2().hypot();
+        let spacing = std::f64::consts::TAU / 12.0;
+        let dots = along(&c, spacing, 0.02, Mark::Dot, 0.1).unwrap();
+        // Each of the circle's Bézier segments gets a whole number of steps.
+        assert!((11..=13).contains(&dots.len()), "{}", dots.len());
+        let centres: Vec<Point> = dots.iter().map(|d| d.bounding_box().center()).collect();
+        for (i, p) in centres.iter().enumerate() {
+            let r = p.to_vec2().hypot();
             assert!((r - 1.1).abs() < 1e-3, "outward offset: {r}");
+            let next = centres[(i + 1) % centres.len()];
+            let gap = p.distance(next) / 1.1;
+            assert!(gap > 0.7 * spacing && gap < 1.4 * spacing, "even: {gap}");
         }
         // The same ring drawn the other way round is still outside.
         let mut rev = BezPath::new();
@@ -164,6 +188,21 @@ mod tests {
         assert!(dots
             .iter()
             .all(|d| d.bounding_box().center().to_vec2().hypot() > 1.05));
+    }
+
+    #[test]
+    fn corner_marks_sit_on_the_bisector() {
+        let mut sq = BezPath::new();
+        sq.move_to((0.0, 0.0));
+        sq.line_to((1.0, 0.0));
+        sq.line_to((1.0, 1.0));
+        sq.line_to((0.0, 1.0));
+        sq.close_path();
+        let dots = along(&sq, 0.5, 0.01, Mark::Dot, 0.1).unwrap();
+        assert_eq!(dots.len(), 8);
+        let c = dots[0].bounding_box().center();
+        let d = 0.1 / std::f64::consts::SQRT_2;
+        assert!((c - Point::new(-d, -d)).hypot() < 1e-6, "{c:?}");
     }
 
     #[test]

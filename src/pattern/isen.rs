@@ -125,8 +125,7 @@ impl Isen {
         let mut paths = Vec::new();
         match self.kind.as_str() {
             "sawut" | "galaran" => {
-                let mut y = (frame.y0 / row_h).floor() * row_h;
-                while y <= frame.y1 {
+                for (_, y) in rows(frame, row_h) {
                     let r = Rect::new(
                         frame.x0,
                         y - self.width / 2.0,
@@ -136,7 +135,6 @@ impl Isen {
                     let mut p = r.to_path(TOLERANCE);
                     p.apply_affine(rot);
                     paths.push(p);
-                    y += row_h;
                 }
                 return Ok(Filler {
                     paths,
@@ -148,8 +146,7 @@ impl Isen {
                 let style = Stroke::new(self.width).with_caps(Cap::Butt);
                 for (i, y) in rows(frame, row_h) {
                     let shift = if i.rem_euclid(2) == 1 { r } else { 0.0 };
-                    let mut x = (frame.x0 / self.spacing).floor() * self.spacing + shift;
-                    while x <= frame.x1 + self.spacing {
+                    for x in columns(frame, self.spacing, shift) {
                         // The lower half of a circle: a scale seen from above.
                         let arc = kurbo::Arc::new((x, y), (r, r), 0.0, std::f64::consts::PI, 0.0);
                         let mut p = kurbo::stroke(
@@ -160,7 +157,6 @@ impl Isen {
                         );
                         p.apply_affine(rot);
                         paths.push(p);
-                        x += self.spacing;
                     }
                 }
                 return Ok(Filler {
@@ -170,16 +166,16 @@ impl Isen {
             }
             _ => {}
         }
+        // nitik is a square grid (a raster); the others are triangular.
+        let staggered = self.kind != "nitik";
         for (i, y) in rows(frame, row_h) {
-            let shift = if i.rem_euclid(2) == 1 {
+            let shift = if staggered && i.rem_euclid(2) == 1 {
                 self.spacing / 2.0
             } else {
                 0.0
             };
-            let mut x = (frame.x0 / self.spacing).floor() * self.spacing + shift;
-            while x <= frame.x1 {
+            for x in columns(frame, self.spacing, shift) {
                 let c = rot * Point::new(x, y);
-                x += self.spacing;
                 let (elements, reach) = self.element(c);
                 if inside(c, reach) {
                     paths.extend(elements);
@@ -248,6 +244,13 @@ impl Isen {
     }
 }
 
+/// x of the grid columns covering `frame`, shifted by `shift`.
+fn columns(frame: Rect, spacing: f64, shift: f64) -> impl Iterator<Item = f64> {
+    let first = ((frame.x0 - shift) / spacing).floor() as i64;
+    let last = ((frame.x1 - shift) / spacing).ceil() as i64;
+    (first..=last).map(move |k| k as f64 * spacing + shift)
+}
+
 /// `(row number, y)` of the rows covering `frame`. Rows are numbered from the
 /// grid's origin, so the stagger does not depend on where the host is.
 fn rows(frame: Rect, row_h: f64) -> impl Iterator<Item = (i64, f64)> {
@@ -313,7 +316,7 @@ mod tests {
         let inside = f
             .paths
             .iter()
-            .filter(|p| (0.0..=1.0).contains(&p.bounding_box().center().y))
+            .filter(|p| (-0.01..=1.01).contains(&p.bounding_box().center().y))
             .count();
         assert_eq!(inside, 11);
         let g = isen("galaran", 0.1, 0.01).fill(&host).unwrap();
