@@ -286,9 +286,14 @@ fn render(a: RenderArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Three repeats square, when no size is given.
+/// Three repeats square, when no size is given; a frieze (border) three
+/// periods long and one band high.
 pub(super) fn default_size(p: &Pattern, dpi: Dpi) -> (u64, u64) {
     let (w, h) = p.repeat_mm().unwrap_or((p.unit_mm, p.unit_mm));
+    if p.frieze {
+        let px = |v: f64| (v * dpi.px_per_mm()).round().max(1.0) as u64;
+        return (px(3.0 * w), px(h));
+    }
     let side = (3.0 * w.max(h) * dpi.px_per_mm()).round().max(1.0) as u64;
     (side, side)
 }

@@ -107,6 +107,7 @@ pub fn document(
     let fills = &pattern.fills;
     let mut i = 0;
     let mut run_id = 0;
+    let mut defined_clips = vec![false; pattern.clips.len()];
     while i < fills.len() {
         let key = (pattern.colours[fills[i].role], fills[i].rule, fills[i].clip);
         let mut j = i;
@@ -120,18 +121,8 @@ pub fn document(
             group = group.set("fill-rule", "evenodd");
         }
         if let Some(c) = key.2 {
-            let r = t.transform_rect_bbox(pattern.clips[c]);
-            let clip_id = format!("c{run_id}");
-            defs = defs.add(
-                ClipPath::new().set("id", clip_id.clone()).add(
-                    Rectangle::new()
-                        .set("x", num(r.x0))
-                        .set("y", num(r.y0))
-                        .set("width", num(r.width()))
-                        .set("height", num(r.height())),
-                ),
-            );
-            group = group.set("clip-path", format!("url(#{clip_id})"));
+            defs = define_clip(pattern, t, c, &mut defined_clips, defs);
+            group = group.set("clip-path", format!("url(#c{c})"));
         }
         let mut bbox: Option<Rect> = None;
         while j < fills.len()
@@ -147,6 +138,9 @@ pub fn document(
         defs = defs.add(group);
         if let Some(b) = bbox {
             for (n, m) in lattice.translations_meeting(b, viewport) {
+                if pattern.frieze && m != 0 {
+                    continue;
+                }
                 let v = lattice.at(n, m);
                 body = body.add(
                     Use::new()
@@ -161,4 +155,30 @@ pub fn document(
     }
     doc = doc.add(defs).add(body);
     doc
+}
+
+/// Adds `<clipPath id="cN">` for clip `c` and its ancestors (each clipped by
+/// its parent's `clip-path`), once each.
+fn define_clip(
+    pattern: &Pattern,
+    t: Affine,
+    c: usize,
+    defined: &mut [bool],
+    mut defs: Definitions,
+) -> Definitions {
+    if defined[c] {
+        return defs;
+    }
+    defined[c] = true;
+    let clip = &pattern.clips[c];
+    let mut p = clip.path.clone();
+    p.apply_affine(t);
+    let mut el = ClipPath::new()
+        .set("id", format!("c{c}"))
+        .add(Path::new().set("d", path_data(&p)));
+    if let Some(parent) = clip.parent {
+        defs = define_clip(pattern, t, parent, defined, defs);
+        el = el.set("clip-path", format!("url(#c{parent})"));
+    }
+    defs.add(el)
 }

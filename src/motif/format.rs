@@ -185,13 +185,47 @@ pub struct Layer {
     /// The shapes.
     #[serde(rename = "shape", default)]
     pub shapes: Vec<ShapeSpec>,
+    /// Draw the layer only inside this region: a list of shapes (their union),
+    /// or the name of an earlier layer whose shapes are the region. The region
+    /// is what `isen` and `motif` shapes fill. Default: no clip.
+    #[serde(default)]
+    pub clip: Option<ClipSpec>,
+    /// Draw each closed shape as stepped colour bands. Default: plain fills.
+    #[serde(default)]
+    pub bands: Option<BandsSpec>,
+}
+
+/// A layer's clip region.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ClipSpec {
+    /// The shapes of the earlier layer of this name (before symmetry).
+    Layer(String),
+    /// Shapes whose union is the region.
+    Shapes(Vec<ShapeSpec>),
+}
+
+/// Stepped colour bands: `count` bands of `width`, inward from each outline.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandsSpec {
+    /// Number of bands, 1 to the number of `roles`.
+    pub count: Expr,
+    /// Width of each band in drawing units (the last band fills the core).
+    pub width: Expr,
+    /// Colour roles from the outline inwards; `count` bands take colours spread
+    /// evenly over this list, first to last.
+    pub roles: Vec<String>,
 }
 
 /// One shape; which fields apply depends on `type`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShapeSpec {
-    /// `circle`, `ellipse`, `rect`, `polygon`, `polyline`, `regular`, `star`, `arc` or `path`.
+    /// `circle`, `ellipse`, `rect`, `polygon`, `polyline`, `regular`, `star`,
+    /// `arc`, `path`; or `isen` (a filler in the layer's clip region), `along`
+    /// (marks along the `guide` shape) or `motif` (another motif filling the
+    /// layer's clip region).
     #[serde(rename = "type")]
     pub kind: String,
     /// Centre (circle, ellipse, regular, star, arc; rect when `w`/`h` are given).
@@ -230,6 +264,36 @@ pub struct ShapeSpec {
     pub copies: Option<Expr>,
     /// Centre of the rotational copies. Default: the origin.
     pub copy_about: Option<[Expr; 2]>,
+    /// Which filler (isen): `cecek`, `cecek-pitu`, `cecek-telu`, `sawut`,
+    /// `galaran`, `ukel`, `sisik`.
+    pub isen: Option<String>,
+    /// Distance between filler elements (isen) or marks (along).
+    pub spacing: Option<Expr>,
+    /// Dot radius, curl or scale radius (isen); mark radius or half side (along).
+    pub size: Option<Expr>,
+    /// Line width (sawut, galaran, ukel, sisik). Default: depends on the filler.
+    pub width: Option<Expr>,
+    /// Clearance kept between whole filler elements and the region's edge.
+    /// Default: half the element's size.
+    pub margin: Option<Expr>,
+    /// Mark placed along the guide: `dot`, `square` or `dash`. Default: `dot`.
+    pub mark: Option<String>,
+    /// Length of a `dash` mark. Default: 3 × size.
+    pub length: Option<Expr>,
+    /// Distance of the marks from the guide; positive is outward for a closed
+    /// guide. Default: 0.
+    pub offset: Option<Expr>,
+    /// The path marks are placed along (along).
+    pub guide: Option<Box<ShapeSpec>>,
+    /// The motif filling the region (motif): a built-in motif's name.
+    pub motif: Option<String>,
+    /// Parameter values of the nested motif. Default: its defaults.
+    pub set: Option<BTreeMap<String, ParamValue>>,
+    /// Nested motif role → slot (or `#RRGGBB`) of the palette. Default: the
+    /// nested motif's own roles.
+    pub colors: Option<BTreeMap<String, String>>,
+    /// Palette for the nested motif's colours. Default: the outer palette.
+    pub palette: Option<String>,
 }
 
 /// An ordered map of parameters: TOML tables are ordered in the file, and

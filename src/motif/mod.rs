@@ -61,6 +61,30 @@ impl Condition {
 impl Motif {
     /// Checks a parsed file.
     pub fn from_file(file: MotifFile) -> Result<Self, UserError> {
+        let motif = Self::from_file_unchecked(file)?;
+        let bad = |message: String| UserError::MotifFile {
+            file: motif.name().to_string(),
+            message,
+        };
+        // A geometry error names no file yet: keep just its message.
+        let text = |e: UserError| match e {
+            UserError::MotifFile { message, .. } => message,
+            other => other.to_string(),
+        };
+        // Resolving with defaults and each preset proves the geometry is sound.
+        let lib_free_check = crate::pattern::resolve::check_geometry(&motif, &motif.defaults());
+        lib_free_check.map_err(|e| bad(text(e)))?;
+        for p in motif.file.presets.keys() {
+            let v = motif.values(Some(p), &[]).map_err(|e| bad(e.to_string()))?;
+            crate::pattern::resolve::check_geometry(&motif, &v)
+                .map_err(|e| bad(format!("preset '{p}': {}", text(e))))?;
+        }
+        Ok(motif)
+    }
+
+    /// Checks a parsed file's names, parameters and references, but not its
+    /// geometry.
+    pub(crate) fn from_file_unchecked(file: MotifFile) -> Result<Self, UserError> {
         let motif_name = file.motif.name.clone();
         let bad = |message: String| UserError::MotifFile {
             file: motif_name.clone(),
@@ -106,7 +130,13 @@ impl Motif {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("layer {}", i + 1));
-            for role in layer.fill.iter().chain(layer.stroke.iter()) {
+            let band_roles = layer.bands.iter().flat_map(|b| b.roles.iter());
+            for role in layer
+                .fill
+                .iter()
+                .chain(layer.stroke.iter())
+                .chain(band_roles)
+            {
                 if !motif.file.colors.roles.contains_key(role) {
                     return Err(bad(UserError::unknown(
                         "colour role",
@@ -132,14 +162,6 @@ impl Motif {
                     )));
                 }
             }
-        }
-        // Resolving with defaults and each preset proves the geometry is sound.
-        let lib_free_check = crate::pattern::resolve::check_geometry(&motif, &motif.defaults());
-        lib_free_check.map_err(|e| bad(e.to_string()))?;
-        for p in motif.file.presets.keys() {
-            let v = motif.values(Some(p), &[]).map_err(|e| bad(e.to_string()))?;
-            crate::pattern::resolve::check_geometry(&motif, &v)
-                .map_err(|e| bad(format!("preset '{p}': {e}")))?;
         }
         Ok(motif)
     }

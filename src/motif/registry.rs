@@ -72,6 +72,32 @@ impl Library {
     }
 }
 
+/// A built-in motif by name, checked for everything but its geometry. Nested
+/// motifs are looked up here: resolving geometry must not wait on
+/// [`Library::builtin`], which resolves every motif's geometry while it loads.
+pub(crate) fn builtin_unchecked(name: &str) -> Option<&'static Motif> {
+    static MOTIFS: OnceLock<Vec<Motif>> = OnceLock::new();
+    MOTIFS
+        .get_or_init(|| {
+            embedded::MOTIF_FILES
+                .iter()
+                .filter_map(|(_, src)| {
+                    let file: super::format::MotifFile = toml::from_str(src).ok()?;
+                    Motif::from_file_unchecked(file).ok()
+                })
+                .collect()
+        })
+        .iter()
+        .find(|m| m.name() == name)
+}
+
+/// Names of the built-in motifs, from their file names.
+pub(crate) fn builtin_names() -> impl Iterator<Item = &'static str> {
+    embedded::MOTIF_FILES
+        .iter()
+        .filter_map(|(f, _)| f.strip_suffix(".toml"))
+}
+
 /// The raw text of a built-in motif file, for `wastra info --source`-style uses.
 pub fn builtin_source(name: &str) -> Option<&'static str> {
     let file = format!("{name}.toml");

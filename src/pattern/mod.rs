@@ -12,15 +12,22 @@
 //! rounding from the same stroke elsewhere, breaking exact repeats and the
 //! strip-versus-whole equality the renderer guarantees.
 
+pub mod along;
+pub mod bands;
+pub mod frieze;
+pub mod isen;
 pub mod lattice;
+mod nest;
 pub mod repeat;
 pub mod resolve;
+mod units;
 pub mod wallpaper;
 
 use std::sync::Arc;
 
 use kurbo::{BezPath, Rect, Shape as _};
 
+pub use frieze::FriezeGroup;
 pub use lattice::Lattice;
 pub use repeat::TextileRepeat;
 pub use wallpaper::{LatticeKind, WallpaperGroup};
@@ -47,7 +54,8 @@ pub struct Fill {
     pub role: usize,
     /// Fill rule.
     pub rule: FillRule,
-    /// Index into [`Pattern::clips`]: the fill is drawn only inside that rectangle.
+    /// Index into [`Pattern::clips`]: the fill is drawn only inside that
+    /// region (and inside its ancestors).
     pub clip: Option<usize>,
 }
 
@@ -65,6 +73,43 @@ impl Fill {
     }
 }
 
+/// A clip region: a closed path (non-zero fill rule) in the same coordinates
+/// as the fills that refer to it. A clip may itself be clipped by `parent`, so a
+/// motif nested in a region of a motif that is laid in a half-drop tile is
+/// clipped to both; renderers intersect the chain.
+///
+/// Clipped fills move with their clip: a fill drawn at a lattice translation is
+/// clipped by its clip at that same translation.
+#[derive(Debug, Clone)]
+pub struct Clip {
+    /// The region.
+    pub path: BezPath,
+    /// Bounding box of `path`.
+    pub bbox: Rect,
+    /// Index into [`Pattern::clips`] of an enclosing clip.
+    pub parent: Option<usize>,
+}
+
+impl Clip {
+    /// A clip to `path`, inside `parent`.
+    pub fn new(path: BezPath, parent: Option<usize>) -> Self {
+        let bbox = path.bounding_box();
+        Clip { path, bbox, parent }
+    }
+
+    /// A clip to a rectangle.
+    pub fn rect(r: Rect) -> Self {
+        Clip::new(r.to_path(0.0), None)
+    }
+
+    /// The same clip moved by `t` (an isometry or translation), with parent `parent`.
+    pub fn mapped(&self, t: kurbo::Affine, parent: Option<usize>) -> Self {
+        let mut path = self.path.clone();
+        path.apply_affine(t);
+        Clip::new(path, parent)
+    }
+}
+
 /// A resolved, immutable pattern: geometry, layout and colours.
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -76,8 +121,12 @@ pub struct Pattern {
     pub lattice: Lattice,
     /// The contents of one period, bottom first.
     pub fills: Arc<Vec<Fill>>,
-    /// Clip rectangles referenced by fills.
-    pub clips: Vec<Rect>,
+    /// Clip regions referenced by fills.
+    pub clips: Vec<Clip>,
+    /// A frieze (border): the pattern repeats along the lattice's first vector
+    /// only, in the band `0 ≤ y ≤ lattice.b.y` of row zero; elsewhere the
+    /// ground shows. See [`frieze`].
+    pub frieze: bool,
     /// Role names, indexed by [`Fill::role`].
     pub roles: Vec<String>,
     /// Colour of each role.

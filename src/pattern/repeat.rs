@@ -5,13 +5,14 @@
 //! pattern clipped to that rectangle (as a printer's repeat unit is), laid on a
 //! new lattice. Block keeps the motif's own lattice unchanged.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use kurbo::{Affine, Rect, Shape as _, Vec2};
 
-use super::{union_bbox, Fill, Lattice, Pattern};
+use super::{union_bbox, Clip, Fill, Lattice, Pattern};
 use crate::error::UserError;
 
 /// A textile repeat type.
@@ -58,6 +59,15 @@ impl TextileRepeat {
         if self == Self::Block {
             return Ok(on_rect_lattice(p, rect_lattice));
         }
+        if p.frieze {
+            return Err(UserError::invalid(
+                "repeat",
+                format!(
+                    "motif '{}' is a frieze (a border repeating along x only); only the block repeat applies",
+                    p.motif
+                ),
+            ));
+        }
         let mut clips = Vec::new();
         let mut fills = Vec::new();
         let placements: Vec<(Affine, Rect)> = match self {
@@ -80,13 +90,8 @@ impl TextileRepeat {
         };
         for (map, clip_rect) in placements {
             let clip = clips.len();
-            clips.push(clip_rect);
-            let content = tile_content(p, tile, clip);
-            for mut f in content {
-                f.path.apply_affine(map);
-                f.bbox = f.path.bounding_box().intersect(clip_rect);
-                fills.push(f);
-            }
+            clips.push(Clip::rect(clip_rect));
+            fills.extend(tile_content(p, tile, clip, map, &mut clips));
         }
         let lattice = match self {
             Self::HalfDrop => Lattice {
@@ -125,13 +130,24 @@ pub fn on_rect_lattice(p: &Pattern, rect: Lattice) -> Pattern {
             }
         }
     }
+    if cosets.len() == 1 && cosets[0] == Vec2::ZERO {
+        return Pattern {
+            lattice: rect,
+            ..p.clone()
+        };
+    }
     // Fill-major order, as the renderer paints: a layer never covers a later one.
     let mut fills = Vec::with_capacity(p.fills.len() * cosets.len());
+    let mut clips = Vec::new();
+    let mut copied = HashMap::new();
     for f in p.fills.iter() {
-        for &t in &cosets {
+        for (k, &t) in cosets.iter().enumerate() {
             let mut g = f.clone();
             g.path.apply_affine(Affine::translate(t));
             g.bbox = f.bbox + t;
+            g.clip = f
+                .clip
+                .map(|c| copy_clip(p, c, k, Affine::translate(t), None, &mut clips, &mut copied));
             fills.push(g);
         }
     }
@@ -139,27 +155,65 @@ pub fn on_rect_lattice(p: &Pattern, rect: Lattice) -> Pattern {
     Pattern {
         lattice: rect,
         fills: Arc::new(fills),
+        clips,
         bbox,
         ..p.clone()
     }
 }
 
+/// Copies clip `c` of `p` (and its ancestors) under `map` into `out`, the root
+/// of the chain placed inside `root`; `key` tells apart the copies made for
+/// different placements. Returns the copy's index.
+fn copy_clip(
+    p: &Pattern,
+    c: usize,
+    key: usize,
+    map: Affine,
+    root: Option<usize>,
+    out: &mut Vec<Clip>,
+    copied: &mut HashMap<(usize, usize), usize>,
+) -> usize {
+    if let Some(&i) = copied.get(&(c, key)) {
+        return i;
+    }
+    let parent = match p.clips[c].parent {
+        Some(up) => Some(copy_clip(p, up, key, map, root, out, copied)),
+        None => root,
+    };
+    out.push(p.clips[c].mapped(map, parent));
+    copied.insert((c, key), out.len() - 1);
+    out.len() - 1
+}
+
 /// The fills of `p` that meet `tile`, translated from neighbouring cells as
-/// needed, each clipped to clip rectangle `clip`.
-fn tile_content(p: &Pattern, tile: Rect, clip: usize) -> Vec<Fill> {
+/// needed and placed by `map`, each clipped to clip `clip` (and to its own
+/// clips, copied into `clips`).
+fn tile_content(
+    p: &Pattern,
+    tile: Rect,
+    clip: usize,
+    map: Affine,
+    clips: &mut Vec<Clip>,
+) -> Vec<Fill> {
     let mut out = Vec::new();
+    let clip_rect = clips[clip].bbox;
     let translations = p.lattice.translations_meeting(p.bbox, tile);
+    let mut copied = HashMap::new();
     for f in p.fills.iter() {
-        for &(n, m) in &translations {
+        for (k, &(n, m)) in translations.iter().enumerate() {
             let t = p.lattice.at(n, m);
             let b = f.bbox + t;
             if b.x1 <= tile.x0 || b.x0 >= tile.x1 || b.y1 <= tile.y0 || b.y0 >= tile.y1 {
                 continue;
             }
+            let place = map * Affine::translate(t);
             let mut g = f.clone();
-            g.path.apply_affine(Affine::translate(t));
-            g.bbox = b;
-            g.clip = Some(clip);
+            g.path.apply_affine(place);
+            g.bbox = g.path.bounding_box().intersect(clip_rect);
+            g.clip = Some(match f.clip {
+                None => clip,
+                Some(c) => copy_clip(p, c, k, place, Some(clip), clips, &mut copied),
+            });
             out.push(g);
         }
     }

@@ -1,17 +1,20 @@
 //! Resolving a motif with parameter values and colours into a [`Pattern`].
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use kurbo::{
-    Affine, Arc as KArc, BezPath, PathEl, Point, Rect, Shape as _, Stroke, StrokeOpts, Vec2,
-};
+use kurbo::{Affine, Arc as KArc, BezPath, PathEl, Point, Rect, Shape as _, Vec2};
 
-use super::{union_bbox, Fill, FillRule, Lattice, LatticeKind, Pattern, WallpaperGroup};
+use super::along::{self, Mark};
+use super::isen::{self, Isen};
+use super::units::{self, Item, LocalClip, Paint, Unit};
+use super::{
+    bands, nest, union_bbox, Clip, Fill, FillRule, FriezeGroup, Lattice, LatticeKind, Pattern,
+    WallpaperGroup,
+};
 use crate::error::UserError;
 use crate::geom::{regular_polygon, star, Shape};
 use crate::motif::expr::{Expr, Scope};
-use crate::motif::format::{Layer, ShapeSpec};
+use crate::motif::format::{ClipSpec, Layer, ShapeSpec};
 use crate::motif::palette::{parse_colour, Colour, Palette};
 use crate::motif::registry::Library;
 use crate::motif::{Condition, Motif, ParamValues, Value};
@@ -31,10 +34,27 @@ pub struct Geometry {
     pub unit_mm: f64,
     /// Lattice.
     pub lattice: Lattice,
+    /// Whether the pattern is a frieze (repeats along x only).
+    pub frieze: bool,
     /// Fills of one period.
     pub fills: Vec<Fill>,
-    /// Role names indexed by `Fill::role` (the motif's roles, sorted).
+    /// Clip regions referenced by fills.
+    pub clips: Vec<Clip>,
+    /// Role names indexed by `Fill::role`: the motif's roles, sorted, then
+    /// those of nested motifs (`kawung.petal`).
     pub roles: Vec<String>,
+    /// How each role is coloured.
+    pub role_specs: Vec<RoleSpec>,
+}
+
+/// How a role is coloured: a palette reference (`slot`, `slot|fallback` or
+/// `#RRGGBB`), in the render's palette or in a named one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleSpec {
+    /// The reference.
+    pub spec: String,
+    /// Palette to look it up in. Default: the render's.
+    pub palette: Option<String>,
 }
 
 /// Checks that `motif` resolves with `values` (used when loading a motif).
@@ -62,6 +82,15 @@ fn eval_pt(p: &[Expr; 2], scope: &dyn Scope, what: &str) -> Result<Point, UserEr
 
 /// Resolves geometry for `values`.
 pub fn geometry(motif: &Motif, values: &ParamValues) -> Result<Geometry, UserError> {
+    geometry_in(motif, values, &mut vec![motif.name().to_string()])
+}
+
+/// [`geometry`] for a motif nested in the motifs named in `stack`.
+pub(crate) fn geometry_in(
+    motif: &Motif,
+    values: &ParamValues,
+    stack: &mut Vec<String>,
+) -> Result<Geometry, UserError> {
     let f = motif.file();
     let l = &f.lattice;
     let unit_mm = eval(&l.unit, values, "lattice.unit")?;
@@ -69,19 +98,6 @@ pub fn geometry(motif: &Motif, values: &ParamValues) -> Result<Geometry, UserErr
         return Err(err(
             "lattice.unit",
             format!("must be a positive length in mm, got {unit_mm}"),
-        ));
-    }
-    let kind: LatticeKind = l.kind.parse().map_err(|e| err("lattice.kind", e))?;
-    let group: WallpaperGroup = l
-        .group
-        .as_deref()
-        .unwrap_or("p1")
-        .parse()
-        .map_err(|e| err("lattice.group", e))?;
-    if !group.fits(kind) {
-        return Err(err(
-            "lattice.group",
-            format!("{group} cannot live on a {} lattice", l.kind),
         ));
     }
     let num =
@@ -92,35 +108,76 @@ pub fn geometry(motif: &Motif, values: &ParamValues) -> Result<Geometry, UserErr
     if width <= 0.0 || height <= 0.0 {
         return Err(err("lattice", format!("cell size {width} × {height} must be positive (a zero-size cell would repeat forever)")));
     }
-    let lattice = match kind {
-        LatticeKind::Square => Lattice::rect(width, width),
-        LatticeKind::Rectangular => Lattice::rect(width, height),
-        LatticeKind::Hexagonal => Lattice {
-            a: Vec2::new(width, 0.0),
-            b: Vec2::new(-width / 2.0, width * 3f64.sqrt() / 2.0),
-        },
-        LatticeKind::Oblique => {
-            if !(1.0..=179.0).contains(&angle) {
-                return Err(err(
-                    "lattice.angle",
-                    format!("{angle}° must be between 1 and 179"),
-                ));
-            }
-            Lattice {
+    let frieze = l.kind == "frieze";
+    let (lattice, ops) = if frieze {
+        let group: FriezeGroup = l
+            .group
+            .as_deref()
+            .unwrap_or("p111")
+            .parse()
+            .map_err(|e| err("lattice.group", e))?;
+        (Lattice::rect(width, height), group.ops(width, height))
+    } else {
+        let kind: LatticeKind = l.kind.parse().map_err(|e: String| {
+            err("lattice.kind", e.replace("or oblique", "oblique or frieze"))
+        })?;
+        let group: WallpaperGroup = l
+            .group
+            .as_deref()
+            .unwrap_or("p1")
+            .parse()
+            .map_err(|e| err("lattice.group", e))?;
+        if !group.fits(kind) {
+            return Err(err(
+                "lattice.group",
+                format!("{group} cannot live on a {} lattice", l.kind),
+            ));
+        }
+        let lattice = match kind {
+            LatticeKind::Square => Lattice::rect(width, width),
+            LatticeKind::Rectangular => Lattice::rect(width, height),
+            LatticeKind::Hexagonal => Lattice {
                 a: Vec2::new(width, 0.0),
-                b: height * Vec2::from_angle(angle.to_radians()),
+                b: Vec2::new(-width / 2.0, width * 3f64.sqrt() / 2.0),
+            },
+            LatticeKind::Oblique => {
+                if !(1.0..=179.0).contains(&angle) {
+                    return Err(err(
+                        "lattice.angle",
+                        format!("{angle}° must be between 1 and 179"),
+                    ));
+                }
+                Lattice {
+                    a: Vec2::new(width, 0.0),
+                    b: height * Vec2::from_angle(angle.to_radians()),
+                }
             }
+        };
+        (lattice, group.ops(&lattice))
+    };
+    // A frieze reduces along x only: its band does not repeat vertically.
+    let reduce = |c: Point| -> Vec2 {
+        let t = lattice.reduce(c);
+        if frieze {
+            Vec2::new(t.x, 0.0)
+        } else {
+            t
         }
     };
-    let roles: Vec<String> = f.colors.roles.keys().cloned().collect();
-    let role_index = |r: &str| {
-        roles
-            .iter()
-            .position(|x| x == r)
-            .expect("roles checked at load")
+    let mut roles = Roles {
+        names: f.colors.roles.keys().cloned().collect(),
+        specs: f
+            .colors
+            .roles
+            .values()
+            .map(|s| RoleSpec {
+                spec: s.clone(),
+                palette: None,
+            })
+            .collect(),
     };
-    let ops = group.ops(&lattice);
     let mut fills = Vec::new();
+    let mut clips = Vec::new();
     for (i, layer) in f.layers.iter().enumerate() {
         let lname = layer
             .name
@@ -129,61 +186,20 @@ pub fn geometry(motif: &Motif, values: &ParamValues) -> Result<Geometry, UserErr
         if !layer_enabled(layer, values, &lname)? {
             continue;
         }
-        let paths = layer_paths(layer, values, &lname)?;
-        let rule = match layer.fill_rule.as_deref() {
-            None | Some("nonzero") => FillRule::NonZero,
-            Some("evenodd") => FillRule::EvenOdd,
-            Some(x) => {
-                return Err(err(
-                    &lname,
-                    format!("fill_rule '{x}' must be nonzero or evenodd"),
-                ))
-            }
+        let ctx = LayerCtx {
+            motif,
+            values,
+            lname: &lname,
+            unit_mm,
         };
+        let units = layer_units(&ctx, layer, &mut roles, stack)?;
         let ops_here: &[Affine] = if layer.symmetry.unwrap_or(true) {
             &ops
         } else {
             &[Affine::IDENTITY]
         };
-        let mut seen = HashSet::new();
-        let mut images = |path: &BezPath, kind: u8, out: &mut Vec<BezPath>| {
-            for op in ops_here {
-                let mut p = path.clone();
-                p.apply_affine(*op);
-                let c = p.bounding_box().center();
-                p.apply_affine(Affine::translate(lattice.reduce(c)));
-                if seen.insert((kind, canonical_key(&p))) {
-                    out.push(p);
-                }
-            }
-        };
-        let mut fill_images = Vec::new();
-        let mut stroke_images = Vec::new();
-        for p in &paths {
-            if layer.fill.is_some() {
-                images(p, 0, &mut fill_images);
-            }
-            if layer.stroke.is_some() {
-                images(p, 1, &mut stroke_images);
-            }
-        }
-        if let Some(role) = &layer.fill {
-            let r = role_index(role);
-            fills.extend(fill_images.into_iter().map(|p| Fill::new(p, r, rule)));
-        }
-        if let Some(role) = &layer.stroke {
-            let w = layer.stroke_width.as_ref().map_or(Ok(0.01), |e| {
-                eval(e, values, &format!("{lname}.stroke_width"))
-            })?;
-            if w <= 0.0 {
-                return Err(err(&lname, format!("stroke_width {w} must be positive")));
-            }
-            let r = role_index(role);
-            let style = Stroke::new(w);
-            for p in stroke_images {
-                let outline = kurbo::stroke(p.iter(), &style, &StrokeOpts::default(), TOLERANCE);
-                fills.push(Fill::new(outline, r, FillRule::NonZero));
-            }
+        for u in units::images(&units, ops_here, &reduce) {
+            units::emit(u, None, &mut fills, &mut clips);
         }
         if fills.len() > MAX_FILLS_PER_CELL {
             return Err(err(
@@ -197,29 +213,368 @@ pub fn geometry(motif: &Motif, values: &ParamValues) -> Result<Geometry, UserErr
     Ok(Geometry {
         unit_mm,
         lattice,
+        frieze,
         fills,
-        roles,
+        clips,
+        roles: roles.names,
+        role_specs: roles.specs,
     })
 }
 
-/// A key equal for two paths with the same points in any order or direction
-/// (how a symmetric shape looks after the operation that maps it to itself).
-fn canonical_key(p: &BezPath) -> Vec<(i64, i64)> {
-    let q = |v: f64| (v * 1e6).round() as i64;
-    let mut pts: Vec<(i64, i64)> = Vec::new();
-    for el in p.elements() {
-        match *el {
-            PathEl::MoveTo(a) | PathEl::LineTo(a) => pts.push((q(a.x), q(a.y))),
-            PathEl::QuadTo(a, b) => pts.extend([(q(a.x), q(a.y)), (q(b.x), q(b.y))]),
-            PathEl::CurveTo(a, b, c) => {
-                pts.extend([(q(a.x), q(a.y)), (q(b.x), q(b.y)), (q(c.x), q(c.y))])
+/// What a layer's shapes need to know.
+pub(crate) struct LayerCtx<'a> {
+    pub motif: &'a Motif,
+    pub values: &'a ParamValues,
+    pub lname: &'a str,
+    pub unit_mm: f64,
+}
+
+/// Colour roles of a geometry: the motif's own, then those of nested motifs.
+#[derive(Debug, Clone)]
+pub(crate) struct Roles {
+    pub names: Vec<String>,
+    pub specs: Vec<RoleSpec>,
+}
+
+impl Roles {
+    fn index(&self, name: &str) -> usize {
+        self.names
+            .iter()
+            .position(|x| x == name)
+            .expect("roles checked at load")
+    }
+
+    /// The index of role `name` coloured by `spec`, added if new (renamed
+    /// `name~2`, … when the name is taken by another colouring).
+    pub fn find_or_add(&mut self, name: &str, spec: RoleSpec) -> usize {
+        let mut candidate = name.to_string();
+        for n in 2.. {
+            match self.names.iter().position(|x| *x == candidate) {
+                Some(i) if self.specs[i] == spec => return i,
+                Some(_) => candidate = format!("{name}~{n}"),
+                None => break,
             }
-            PathEl::ClosePath => {}
+        }
+        self.names.push(candidate);
+        self.specs.push(spec);
+        self.names.len() - 1
+    }
+}
+
+/// What a layer draws, before symmetry, as units (see [`units`]).
+fn layer_units(
+    ctx: &LayerCtx,
+    layer: &Layer,
+    roles: &mut Roles,
+    stack: &mut Vec<String>,
+) -> Result<Vec<Unit>, UserError> {
+    let (values, lname) = (ctx.values, ctx.lname);
+    let rule = match layer.fill_rule.as_deref() {
+        None | Some("nonzero") => FillRule::NonZero,
+        Some("evenodd") => FillRule::EvenOdd,
+        Some(x) => {
+            return Err(err(
+                lname,
+                format!("fill_rule '{x}' must be nonzero or evenodd"),
+            ))
+        }
+    };
+    let fill = layer.fill.as_deref().map(|r| roles.index(r));
+    let stroke = match &layer.stroke {
+        None => None,
+        Some(r) => {
+            let w = layer.stroke_width.as_ref().map_or(Ok(0.01), |e| {
+                eval(e, values, &format!("{lname}.stroke_width"))
+            })?;
+            if w <= 0.0 {
+                return Err(err(lname, format!("stroke_width {w} must be positive")));
+            }
+            Some((roles.index(r), w))
+        }
+    };
+    let region = match &layer.clip {
+        None => None,
+        Some(ClipSpec::Shapes(v)) => {
+            Some(union(shapes_paths(v, values, &format!("{lname}, clip"))?))
+        }
+        Some(ClipSpec::Layer(name)) => {
+            let src = ctx
+                .motif
+                .file()
+                .layers
+                .iter()
+                .find(|l| l.name.as_deref() == Some(name.as_str()))
+                .ok_or_else(|| err(lname, format!("clip names no layer called '{name}'")))?;
+            Some(union(shapes_paths(
+                &src.shapes,
+                values,
+                &format!("{lname}, clip"),
+            )?))
+        }
+    };
+    let mut shapes = Vec::new();
+    let mut marks = Vec::new();
+    let mut extra = Unit::default();
+    if let Some(r) = &region {
+        extra.clips.push(LocalClip {
+            path: r.clone(),
+            parent: None,
+        });
+    }
+    let root = region.as_ref().map(|_| 0);
+    for (j, s) in layer.shapes.iter().enumerate() {
+        let what = format!("{lname}, shape {} ({})", j + 1, s.kind);
+        let need_region = || {
+            region.as_ref().ok_or_else(|| {
+                err(
+                    &what,
+                    "fills a region: give the layer a `clip` (the shapes to fill)",
+                )
+            })
+        };
+        match s.kind.as_str() {
+            "along" => marks.extend(along_marks(s, values, &what)?),
+            "isen" => {
+                let host = need_region()?;
+                let role = fill.ok_or_else(|| err(&what, "isen needs the layer's `fill` role"))?;
+                let filler = isen_spec(s, values, &what)?
+                    .fill(host)
+                    .map_err(|e| err(&what, e))?;
+                let clip = if filler.clipped { root } else { None };
+                extra
+                    .items
+                    .extend(filler.paths.into_iter().map(|path| Item {
+                        path,
+                        paint: Paint::Fill(role, rule),
+                        clip,
+                    }));
+            }
+            "motif" => {
+                let host = need_region()?;
+                let nested = nest::fill_region(ctx, s, host, roles, stack, &what)?;
+                let base = extra.clips.len();
+                extra
+                    .clips
+                    .extend(nested.clips.into_iter().map(|c| LocalClip {
+                        path: c.path,
+                        parent: Some(c.parent.map_or(0, |p| p + base)),
+                    }));
+                extra.items.extend(nested.items.into_iter().map(|i| Item {
+                    clip: Some(i.clip.map_or(0, |c| c + base)),
+                    ..i
+                }));
+            }
+            _ => shapes.extend(shape_paths(s, values, &what)?),
         }
     }
-    pts.sort_unstable();
-    pts.dedup();
-    pts
+    if !marks.is_empty() && fill.is_none() && stroke.is_none() {
+        return Err(err(lname, "`along` marks need the layer's `fill` role"));
+    }
+    let bands = match &layer.bands {
+        None => None,
+        Some(b) => {
+            let count = eval(&b.count, values, &format!("{lname}.bands.count"))?;
+            let width = eval(&b.width, values, &format!("{lname}.bands.width"))?;
+            if count < 1.0 || count > b.roles.len() as f64 || count.fract() != 0.0 {
+                return Err(err(
+                    lname,
+                    format!(
+                        "bands.count = {count} must be a whole number from 1 to {} (the number of roles)",
+                        b.roles.len()
+                    ),
+                ));
+            }
+            if width <= 0.0 {
+                return Err(err(
+                    lname,
+                    format!("bands.width = {width} must be positive"),
+                ));
+            }
+            let ids: Vec<usize> = b.roles.iter().map(|r| roles.index(r)).collect();
+            Some((count as usize, width, ids))
+        }
+    };
+    let mut units = Vec::new();
+    if let Some((count, width, ids)) = &bands {
+        for p in &shapes {
+            let mut u = Unit::default();
+            if let Some(r) = &region {
+                u.clips.push(LocalClip {
+                    path: r.clone(),
+                    parent: None,
+                });
+            }
+            u.clips.push(LocalClip {
+                path: p.clone(),
+                parent: root,
+            });
+            let own = u.clips.len() - 1;
+            let role = |k: usize| ids[bands::role_of_band(k, *count, ids.len())];
+            u.items.push(Item {
+                path: p.clone(),
+                paint: Paint::Fill(role(count - 1), rule),
+                clip: root,
+            });
+            for k in (1..*count).rev() {
+                u.items.push(Item {
+                    path: bands::within(p, k as f64 * width),
+                    paint: Paint::Fill(role(k - 1), FillRule::NonZero),
+                    clip: Some(own),
+                });
+            }
+            if let Some((r, w)) = stroke {
+                u.items.push(Item {
+                    path: p.clone(),
+                    paint: Paint::Stroke(r, w),
+                    clip: root,
+                });
+            }
+            units.push(u);
+        }
+        shapes.clear();
+    }
+    let drawn: Vec<BezPath> = shapes.into_iter().chain(marks).collect();
+    if region.is_none() {
+        for p in &drawn {
+            if let Some(r) = fill {
+                units.push(Unit::plain(p.clone(), Paint::Fill(r, rule)));
+            }
+        }
+        for p in drawn {
+            if let Some((r, w)) = stroke {
+                units.push(Unit::plain(p, Paint::Stroke(r, w)));
+            }
+        }
+        return Ok(units);
+    }
+    let mut u = extra;
+    if let Some(r) = fill {
+        u.items.extend(drawn.iter().map(|p| Item {
+            path: p.clone(),
+            paint: Paint::Fill(r, rule),
+            clip: root,
+        }));
+    }
+    if let Some((r, w)) = stroke {
+        u.items.extend(drawn.into_iter().map(|p| Item {
+            path: p,
+            paint: Paint::Stroke(r, w),
+            clip: root,
+        }));
+    }
+    if !u.items.is_empty() {
+        units.insert(0, u);
+    }
+    Ok(units)
+}
+
+/// Paths drawn one after another form one region (non-zero).
+fn union(paths: Vec<BezPath>) -> BezPath {
+    let mut out = BezPath::new();
+    for p in paths {
+        out.extend(p);
+    }
+    out
+}
+
+fn shapes_paths(
+    shapes: &[ShapeSpec],
+    values: &ParamValues,
+    what: &str,
+) -> Result<Vec<BezPath>, UserError> {
+    let mut out = Vec::new();
+    for (j, s) in shapes.iter().enumerate() {
+        out.extend(shape_paths(
+            s,
+            values,
+            &format!("{what} {} ({})", j + 1, s.kind),
+        )?);
+    }
+    Ok(out)
+}
+
+fn isen_spec(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Isen, UserError> {
+    let kind = s.isen.clone().ok_or_else(|| {
+        err(
+            what,
+            format!("needs `isen` (one of {})", isen::KINDS.join(", ")),
+        )
+    })?;
+    let get = |o: &Option<Expr>, field: &str| -> Result<Option<f64>, UserError> {
+        o.as_ref()
+            .map(|e| eval(e, values, &format!("{what}.{field}")))
+            .transpose()
+    };
+    let spacing = get(&s.spacing, "spacing")?.ok_or_else(|| err(what, "needs `spacing`"))?;
+    let size = get(&s.size, "size")?.unwrap_or(spacing / 8.0);
+    let (dw, drot) = Isen::defaults(&kind, size, spacing);
+    Ok(Isen {
+        width: get(&s.width, "width")?.unwrap_or(dw),
+        rotate: get(&s.rotate, "rotate")?.unwrap_or(drot),
+        margin: get(&s.margin, "margin")?.unwrap_or(size / 2.0),
+        kind,
+        spacing,
+        size,
+    })
+}
+
+fn along_marks(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Vec<BezPath>, UserError> {
+    let guide = s
+        .guide
+        .as_deref()
+        .ok_or_else(|| err(what, "needs a `guide` shape (the path to follow)"))?;
+    let paths = shape_paths(guide, values, &format!("{what}, guide"))?;
+    let get = |o: &Option<Expr>, field: &str, d: Option<f64>| -> Result<f64, UserError> {
+        match o {
+            Some(e) => eval(e, values, &format!("{what}.{field}")),
+            None => d.ok_or_else(|| err(what, format!("needs `{field}`"))),
+        }
+    };
+    let spacing = get(&s.spacing, "spacing", None)?;
+    let size = get(&s.size, "size", None)?;
+    let offset = get(&s.offset, "offset", Some(0.0))?;
+    let mark = match s.mark.as_deref().unwrap_or("dot") {
+        "dot" => Mark::Dot,
+        "square" => Mark::Square,
+        "dash" => Mark::Dash(get(&s.length, "length", Some(3.0 * size))?),
+        other => {
+            return Err(err(
+                what,
+                UserError::unknown("mark", other, ["dot", "square", "dash"]),
+            ))
+        }
+    };
+    let mut out = Vec::new();
+    for p in &paths {
+        out.extend(along::along(p, spacing, size, mark, offset).map_err(|e| err(what, e))?);
+    }
+    Ok(out)
+}
+
+fn shape_paths(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Vec<BezPath>, UserError> {
+    let mut out = Vec::new();
+    let base = shape_path(s, values, what)?;
+    let copies = s
+        .copies
+        .as_ref()
+        .map_or(Ok(1.0), |e| eval(e, values, what))?;
+    if copies < 1.0 || copies > MAX_COPIES as f64 || copies.fract() != 0.0 {
+        return Err(err(
+            what,
+            format!("copies = {copies} must be a whole number from 1 to {MAX_COPIES}"),
+        ));
+    }
+    let about = s
+        .copy_about
+        .as_ref()
+        .map_or(Ok(Point::ORIGIN), |p| eval_pt(p, values, what))?;
+    for k in 0..copies as usize {
+        let mut p = base.clone();
+        let a = std::f64::consts::TAU * k as f64 / copies;
+        p.apply_affine(Affine::rotate_about(a, about));
+        out.push(p);
+    }
+    Ok(out)
 }
 
 fn layer_enabled(layer: &Layer, values: &ParamValues, lname: &str) -> Result<bool, UserError> {
@@ -240,39 +595,6 @@ fn layer_enabled(layer: &Layer, values: &ParamValues, lname: &str) -> Result<boo
         },
         Some(Condition::Formula(e)) => eval(&e, values, &format!("{lname}.when"))? != 0.0,
     })
-}
-
-fn layer_paths(
-    layer: &Layer,
-    values: &ParamValues,
-    lname: &str,
-) -> Result<Vec<BezPath>, UserError> {
-    let mut out = Vec::new();
-    for (j, s) in layer.shapes.iter().enumerate() {
-        let what = format!("{lname}, shape {} ({})", j + 1, s.kind);
-        let base = shape_path(s, values, &what)?;
-        let copies = s
-            .copies
-            .as_ref()
-            .map_or(Ok(1.0), |e| eval(e, values, &what))?;
-        if copies < 1.0 || copies > MAX_COPIES as f64 || copies.fract() != 0.0 {
-            return Err(err(
-                &what,
-                format!("copies = {copies} must be a whole number from 1 to {MAX_COPIES}"),
-            ));
-        }
-        let about = s
-            .copy_about
-            .as_ref()
-            .map_or(Ok(Point::ORIGIN), |p| eval_pt(p, values, &what))?;
-        for k in 0..copies as usize {
-            let mut p = base.clone();
-            let a = std::f64::consts::TAU * k as f64 / copies;
-            p.apply_affine(Affine::rotate_about(a, about));
-            out.push(p);
-        }
-    }
-    Ok(out)
 }
 
 fn shape_path(s: &ShapeSpec, sc: &ParamValues, what: &str) -> Result<BezPath, UserError> {
@@ -504,16 +826,18 @@ pub fn resolve_with(
         .as_deref()
         .unwrap_or_else(|| motif.default_palette(preset));
     let palette = lib.palette(pname)?;
-    let role_specs = &motif.file().colors.roles;
     let mut resolved: Vec<Colour> = g
-        .roles
+        .role_specs
         .iter()
-        .map(|r| role_colour(&role_specs[r], palette))
+        .map(|r| match &r.palette {
+            None => role_colour(&r.spec, palette),
+            Some(p) => role_colour(&r.spec, lib.palette(p)?),
+        })
         .collect::<Result<_, _>>()?;
     for (name, c) in &colours.overrides {
         let mut hit = false;
         for (i, r) in g.roles.iter().enumerate() {
-            let spec = &role_specs[r];
+            let spec = &g.role_specs[i].spec;
             if r == name || spec.split('|').next().map(str::trim) == Some(name.as_str()) {
                 resolved[i] = *c;
                 hit = true;
@@ -536,7 +860,8 @@ pub fn resolve_with(
         unit_mm: g.unit_mm,
         lattice: g.lattice,
         fills: Arc::new(g.fills),
-        clips: Vec::new(),
+        clips: g.clips,
+        frieze: g.frieze,
         background: resolved[ground],
         roles: g.roles,
         colours: resolved,

@@ -48,8 +48,19 @@ pub struct DeviceFill {
     pub color: tiny_skia::Color,
     /// Fill rule.
     pub rule: tiny_skia::FillRule,
-    /// Clip rectangle in device pixels at translation zero.
-    pub clip: Option<(usize, Rect)>,
+    /// Index into [`Scene::clips`].
+    pub clip: Option<usize>,
+}
+
+/// A clip region in device space.
+#[derive(Debug, Clone)]
+pub struct DeviceClip {
+    /// Outline, subdivided like fills so masks rasterise alike in every tile.
+    pub path: BezPath,
+    /// Bounding box in device pixels.
+    pub bbox: Rect,
+    /// Enclosing clip.
+    pub parent: Option<usize>,
 }
 
 /// A pattern prepared for rendering at one scale.
@@ -57,6 +68,10 @@ pub struct DeviceFill {
 pub struct Scene {
     /// Fills in drawing order.
     pub fills: Vec<DeviceFill>,
+    /// Clip regions.
+    pub clips: Vec<DeviceClip>,
+    /// Only lattice row zero is drawn (a frieze).
+    pub frieze: bool,
     /// Lattice in device pixels.
     pub lattice: Lattice,
     /// Background colour.
@@ -101,19 +116,43 @@ impl Scene {
                         FillRule::NonZero => tiny_skia::FillRule::Winding,
                         FillRule::EvenOdd => tiny_skia::FillRule::EvenOdd,
                     },
-                    clip: f
-                        .clip
-                        .map(|i| (i, transform.transform_rect_bbox(pattern.clips[i]))),
+                    clip: f.clip,
+                }
+            })
+            .collect();
+        let clips = pattern
+            .clips
+            .iter()
+            .map(|c| {
+                let mut p = c.path.clone();
+                p.apply_affine(transform);
+                let path = subdivide(&p);
+                DeviceClip {
+                    bbox: path.bounding_box(),
+                    path,
+                    parent: c.parent,
                 }
             })
             .collect();
         let bg = pattern.background;
         Scene {
             fills,
+            clips,
+            frieze: pattern.frieze,
             lattice,
             background: tiny_skia::Color::from_rgba8(bg.red, bg.green, bg.blue, bg.alpha),
             opaque: bg.alpha == 255 && pattern.colours.iter().all(|c| c.alpha == 255),
         }
+    }
+
+    /// Every `(n, m)` whose lattice translate of `bbox` meets `view`; only row
+    /// zero for a frieze.
+    pub fn translations_meeting(&self, bbox: Rect, view: Rect) -> Vec<(i64, i64)> {
+        let mut t = self.lattice.translations_meeting(bbox, view);
+        if self.frieze {
+            t.retain(|&(_, m)| m == 0);
+        }
+        t
     }
 
     /// The paint for fill `f`.
