@@ -90,7 +90,7 @@ pub struct CrackField {
     pub cracks: usize,
 }
 
-const BUCKET_PX: f64 = 16.0;
+const BUCKET_PX: f64 = 8.0;
 
 #[derive(PartialEq)]
 struct Key(f64, usize);
@@ -486,8 +486,12 @@ impl CrackField {
                 }
                 let mut cov: f64 = 0.0;
                 for s in segs {
-                    let d = seg_dist((px, py), s.a, s.b);
-                    let c = (s.half_width + 0.5 - d).clamp(0.0, 1.0) * s.strength;
+                    let reach = s.half_width + 0.5;
+                    let d2 = seg_dist2((px, py), s.a, s.b);
+                    if d2 >= reach * reach {
+                        continue;
+                    }
+                    let c = (reach - d2.sqrt()).min(1.0) * s.strength;
                     cov = cov.max(c);
                 }
                 if cov <= 0.0 {
@@ -498,16 +502,16 @@ impl CrackField {
                 let l = luminance(p[0], p[1], p[2]);
                 let wax = ((l - self.wax_threshold) / 0.06 + 0.5).clamp(0.0, 1.0);
                 let k = cov * wax;
-                for ch in 0..3 {
-                    let v = p[ch] as f64 * (1.0 - k * (1.0 - self.dye[ch]));
-                    p[ch] = v.round().clamp(0.0, 255.0) as u8;
+                for (c, dye) in p.iter_mut().zip(self.dye) {
+                    let v = *c as f64 * (1.0 - k * (1.0 - dye));
+                    *c = v.round().clamp(0.0, 255.0) as u8;
                 }
             }
         }
     }
 }
 
-fn seg_dist(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+fn seg_dist2(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (vx, vy) = (b.0 - a.0, b.1 - a.1);
     let (wx, wy) = (p.0 - a.0, p.1 - a.1);
     let l2 = vx * vx + vy * vy;
@@ -517,5 +521,5 @@ fn seg_dist(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
         0.0
     };
     let (dx, dy) = (wx - t * vx, wy - t * vy);
-    (dx * dx + dy * dy).sqrt()
+    dx * dx + dy * dy
 }

@@ -99,9 +99,14 @@ impl Ikat {
     }
 }
 
+/// Per-thread values, reused while consecutive pixels share a thread and a
+/// drift cell: (thread, drift cell) → (fixed offset, feather, brightness,
+/// drift at the cell's two ends).
+type Memo = Option<((i64, i64), (f64, f64, f64, f64, f64))>;
+
 impl IkatField {
-    /// (offset along the thread, feather length, thread brightness) at a pixel.
-    fn thread_at(&self, x: i64, y: i64) -> (f64, f64, f64, f64) {
+    /// (offset along the thread, feather length, shading) at a pixel.
+    fn thread_at(&self, x: i64, y: i64, memo: &mut Memo) -> (f64, f64, f64) {
         let (rx, ry) = match self.wrap {
             Some(w) => w.reduce(x, y),
             None => (x, y),
@@ -109,31 +114,41 @@ impl IkatField {
         let (across, along) = if self.vertical { (rx, ry) } else { (ry, rx) };
         let pos = (across as f64 + 0.5) / self.thread_px;
         let t = pos.floor() as i64;
-        let s = self.seed;
         let v = along as f64 / self.drift_px;
         let j = v.floor() as i64;
+        let s = self.seed;
+        let (fixed, feather, bright, d0, d1) = match *memo {
+            Some((k, vals)) if k == (t, j) => vals,
+            _ => {
+                let wrapj = |j: i64| self.drift_cells.map_or(j, |m| j.rem_euclid(m));
+                let vals = (
+                    0.35 * signed(s, 51, t.div_euclid(4), 0) + 0.45 * signed(s, 52, t, 0),
+                    self.amount * (0.05 + 0.2 * unit(s, 54, t, 0)),
+                    signed(s, 55, t, 0),
+                    signed(s, 53, t, wrapj(j)),
+                    signed(s, 53, t, wrapj(j + 1)),
+                );
+                *memo = Some(((t, j), vals));
+                vals
+            }
+        };
         let f = v - j as f64;
         let f = f * f * (3.0 - 2.0 * f);
-        let wrapj = |j: i64| self.drift_cells.map_or(j, |m| j.rem_euclid(m));
-        let d0 = signed(s, 53, t, wrapj(j));
-        let d1 = signed(s, 53, t, wrapj(j + 1));
         let drift = d0 + (d1 - d0) * f;
-        let off = self.amount
-            * (0.35 * signed(s, 51, t.div_euclid(4), 0) + 0.45 * signed(s, 52, t, 0) + 0.2 * drift);
-        let feather = self.amount * (0.05 + 0.2 * unit(s, 54, t, 0));
+        let off = self.amount * (fixed + 0.2 * drift);
         let u = pos - t as f64;
-        let shade =
-            1.0 - 0.05 * (1.0 - (std::f64::consts::PI * u).sin()) + 0.02 * signed(s, 55, t, 0);
-        (off, feather, shade, u)
+        let shade = 1.0 - 0.05 * (1.0 - (std::f64::consts::PI * u).sin()) + 0.02 * bright;
+        (off, feather, shade)
     }
 
     /// Applies ikat to `r`, reading its pixels (the margin must hold the reach).
     pub fn apply(&self, r: &mut Region) {
         let src = r.data.clone();
         let (w, h) = (r.w as i64, r.h as i64);
+        let mut memo = None;
         for row in 0..h {
             for col in 0..w {
-                let (off, feather, shade, _) = self.thread_at(r.x + col, r.y + row);
+                let (off, feather, shade) = self.thread_at(r.x + col, r.y + row, &mut memo);
                 let mut acc = [0.0f64; 3];
                 const TAPS: i64 = 5;
                 for k in 0..TAPS {
@@ -150,8 +165,8 @@ impl IkatField {
                     }
                 }
                 let i = ((row * w + col) * 4) as usize;
-                for c in 0..3 {
-                    r.data[i + c] = (acc[c] / TAPS as f64 * shade).round().clamp(0.0, 255.0) as u8;
+                for (d, a) in r.data[i..i + 3].iter_mut().zip(acc) {
+                    *d = (a / TAPS as f64 * shade).round().clamp(0.0, 255.0) as u8;
                 }
             }
         }

@@ -116,11 +116,34 @@ impl Weave {
     }
 }
 
+const LUT_N: usize = 1024;
+
+/// `sin(πa)`, `sin(πa)^0.6` and `sin(πa)^0.3` for `a` in `[0, 1]`, tabulated:
+/// the powers dominated the cost, and a thread's profile does not need more
+/// than 1/1024 of its width.
+fn profiles() -> &'static [[f64; 3]] {
+    static T: std::sync::OnceLock<Vec<[f64; 3]>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        (0..=LUT_N)
+            .map(|i| {
+                let s = (std::f64::consts::PI * i as f64 / LUT_N as f64)
+                    .sin()
+                    .max(0.0);
+                [s, s.powf(0.6), s.powf(0.3)]
+            })
+            .collect()
+    })
+}
+
+fn lut(t: &[[f64; 3]], a: f64, k: usize) -> f64 {
+    t[((a * LUT_N as f64) as usize).min(LUT_N)][k]
+}
+
 impl WeaveField {
     /// Weaves `r`.
     pub fn apply(&self, r: &mut Region) {
-        use std::f64::consts::PI;
         let s = self.seed;
+        let t = profiles();
         for row in 0..r.h {
             let y = r.y + row as i64;
             for col in 0..r.w {
@@ -135,8 +158,8 @@ impl WeaveField {
                 } else {
                     (v, u, (1, j))
                 };
-                let round = (PI * across).sin().powf(0.6);
-                let dip = (PI * along).sin().powf(0.3);
+                let round = lut(t, across, 1);
+                let dip = lut(t, along, 2);
                 let shade = 1.0 - self.depth * (1.0 - round * (0.7 + 0.3 * dip))
                     + self.depth * 0.12 * signed(s, 61 + id.0, id.1, 0);
                 let k = (row * r.w + col) * 4;
@@ -162,10 +185,10 @@ impl WeaveField {
                         } else {
                             let along = ((i + 2 * j2).rem_euclid(self.float) as f64 - 1.0 + u)
                                 / (self.float - 1) as f64;
-                            let body = 0.5 + 0.5 * (PI * v2).sin();
+                            let body = 0.5 + 0.5 * lut(t, v2, 0);
                             let glint = 0.85 + 0.25 * unit(s, 63, i.div_euclid(self.float), j2);
                             let hl = (-((v2 - 0.35) / 0.1).powi(2)).exp()
-                                * (0.55 + 0.45 * (PI * along).sin());
+                                * (0.55 + 0.45 * lut(t, along.clamp(0.0, 1.0), 0));
                             let mut c = [0.0; 3];
                             for ch in 0..3 {
                                 let b = m[ch] * body * glint;
