@@ -1,7 +1,7 @@
 //! Cost of the textile effects against the plain render at the same size.
 //!
 //! `cargo bench --bench effects`: compare each `effects/NAME` with
-//! `effects/plain` (kawung, 1024 × 1024 px at 300 dpi, 4 threads). The crack
+//! `effects/plain` (kawung, 1024 × 1024 px at 300 dpi, 2 threads). The crack
 //! network is grown inside the measured time, as it is once per render.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -11,7 +11,7 @@ use wastra::Design;
 
 fn bench(c: &mut Criterion) {
     let pattern = Design::builtin("kawung").unwrap().resolve().unwrap();
-    let opts = RenderOptions::with_threads(4);
+    let opts = RenderOptions::with_threads(2);
     let mut g = c.benchmark_group("effects");
     g.sample_size(10);
     let cases: [(&str, &[&str], Option<&str>); 8] = [
