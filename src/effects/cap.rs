@@ -54,7 +54,11 @@ impl Cap {
                 let k = (j * n + i) as usize;
                 let d = Vec2::new(signed(seed, 21, i, j), signed(seed, 22, i, j)) * off;
                 let t = Affine::translate(p.lattice.at(i, j) + d);
-                clips.extend(p.clips.iter().map(|r| *r + (p.lattice.at(i, j) + d)));
+                clips.extend(
+                    p.clips
+                        .iter()
+                        .map(|c| c.mapped(t, c.parent.map(|q| q + k * nclips))),
+                );
                 fills.extend(p.fills.iter().map(|f| {
                     let mut path = f.path.clone();
                     path.apply_affine(t);
