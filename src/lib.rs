@@ -28,6 +28,7 @@
 pub mod cli;
 mod design;
 pub mod edition;
+pub mod effects;
 pub mod error;
 pub mod export;
 pub mod gallery;

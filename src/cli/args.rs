@@ -87,6 +87,12 @@ pub struct PatternArgs {
     /// Seed for randomised effects; the same seed gives the same file.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Textile effect NAME[:param=value,...]: crackle, tulis, cap, ikat, weave (songket), dye. Repeatable; effects compose in order.
+    #[arg(long = "effect", value_name = "NAME[:K=V,...]")]
+    pub effect: Vec<String>,
+    /// Finish preset: tulis (hand-drawn) or cap (stamped); applied before any --effect.
+    #[arg(long)]
+    pub finish: Option<String>,
     /// PNG compression: fast, balanced or best.
     #[arg(long, default_value = "fast")]
     pub compression: String,

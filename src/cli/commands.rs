@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::args::{Cli, Command, GalleryArgs, PatternArgs, RenderArgs, TileArgs};
+use crate::effects::field::{Shift, Wrap};
+use crate::effects::{Effects, Frame, PixelStage};
 use crate::error::{Error, UserError};
 use crate::export::tile::ExactTile;
-use crate::export::{export, Compression, ExportOptions, Format};
+use crate::export::{export_with, Compression, ExportOptions, Format};
 use crate::geom::{Dpi, Length, PhysicalSize, SizeSpec};
 use crate::motif::format::ParamValue;
 use crate::motif::palette::{format_colour, parse_colour};
@@ -188,6 +190,7 @@ fn palettes(json_out: bool) -> Result<(), Error> {
 /// Validated options common to render and tile.
 struct Prepared {
     design: Design,
+    effects: Effects,
     dpi: Dpi,
     export: ExportOptions,
 }
@@ -198,6 +201,7 @@ fn prepare(a: &PatternArgs) -> Result<Prepared, Error> {
         return Err(UserError::invalid("--threads", "must be at least 1").into());
     }
     let compression: Compression = a.compression.parse()?;
+    let effects = Effects::parse(&a.effect, a.finish.as_deref(), a.seed)?;
     let mut design = Design::open(&a.motif)?;
     if let Some(p) = &a.preset {
         design = design.preset(p)?;
@@ -229,9 +233,36 @@ fn prepare(a: &PatternArgs) -> Result<Prepared, Error> {
     };
     Ok(Prepared {
         design,
+        effects,
         dpi,
         export,
     })
+}
+
+/// The pixel effects for writing `format`; for SVG, says which effects it
+/// cannot carry.
+fn pixel_stage(
+    prep: &Prepared,
+    pattern: &Pattern,
+    view: &View,
+    format: Format,
+    wrap: Option<Wrap>,
+    quiet: bool,
+) -> Result<PixelStage, Error> {
+    if format == Format::Svg {
+        let raster = prep.effects.raster_only();
+        if !raster.is_empty() && !quiet {
+            eprintln!(
+                "note: effect {} is raster-only; the SVG leaves it out (tulis and cap are drawn as vector)",
+                raster.join(", ")
+            );
+        }
+        return Ok(PixelStage::default());
+    }
+    let mut frame = Frame::at_dpi(prep.dpi.get());
+    frame.wrap = wrap;
+    prep.effects
+        .pixel_stage(pattern, view, &frame, &prep.export.render)
 }
 
 fn check_output(path: &Path) -> Result<Format, Error> {
@@ -250,11 +281,11 @@ fn describe_repeat(p: &Pattern) -> String {
 }
 
 fn render(a: RenderArgs) -> Result<(), Error> {
-    check_output(&a.output)?;
+    let format = check_output(&a.output)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
     let prep = prepare(&a.pattern)?;
     let design = prep.design.clone().textile_repeat(repeat);
-    let pattern = design.resolve()?;
+    let pattern = prep.effects.apply_geometry(&design.resolve()?);
     let mut export_opts = prep.export;
     let (w, h) = match (a.width, a.height, &a.size) {
         (Some(w), Some(h), _) => SizeSpec::Pixels {
@@ -270,7 +301,8 @@ fn render(a: RenderArgs) -> Result<(), Error> {
         _ => default_size(&pattern, prep.dpi),
     };
     let view = checked_view(&pattern, w, h, prep.dpi)?;
-    export(&pattern, &view, &export_opts, &a.output)?;
+    let stage = pixel_stage(&prep, &pattern, &view, format, None, a.pattern.quiet)?;
+    export_with(&pattern, &view, &export_opts, &stage, &a.output)?;
     if !a.pattern.quiet {
         eprintln!(
             "wrote {}: {} × {} px at {} dpi ({:.1} × {:.1} cm), {}",
@@ -316,18 +348,42 @@ pub(super) fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View
 }
 
 fn tile(a: TileArgs) -> Result<(), Error> {
-    check_output(&a.output)?;
+    let format = check_output(&a.output)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
     let prep = prepare(&a.pattern)?;
-    let block = prep.design.resolve()?;
+    let block = prep.effects.apply_geometry(&prep.design.resolve()?);
     let exact = ExactTile::new(&block, repeat, prep.dpi)?;
     let as_block = TextileRepeat::Block.apply(&block)?;
-    export(&as_block, &exact.view(), &prep.export, &a.output)?;
+    // Effects wrap the way the printer lays the tile; a mirrored tile meets
+    // its own reflection, which is continuous without wrapping.
+    let shift = match repeat {
+        TextileRepeat::Block => Some(Shift::None),
+        TextileRepeat::HalfDrop => Some(Shift::HalfDrop),
+        TextileRepeat::Brick => Some(Shift::Brick),
+        _ => None,
+    };
+    let wrap = shift.map(|shift| Wrap {
+        nx: exact.width as i64,
+        ny: exact.height as i64,
+        shift,
+    });
+    let quiet = a.pattern.quiet;
+    let laid = repeat.apply(&block)?;
+    // With effects the tile is drawn from the printer's layout, so an effect
+    // reading past the tile edge (ikat) sees the tile's real neighbours.
+    let tile_pattern = if prep.effects.is_empty() {
+        &as_block
+    } else {
+        &laid
+    };
+    let stage = pixel_stage(&prep, tile_pattern, &exact.view(), format, wrap, quiet)?;
+    export_with(tile_pattern, &exact.view(), &prep.export, &stage, &a.output)?;
     let mut wrote = vec![a.output.clone()];
     if a.preview {
-        let laid = repeat.apply(&block)?;
         let preview = preview_path(&a.output);
-        export(&laid, &exact.view_of(3, 3), &prep.export, &preview)?;
+        let view = exact.view_of(3, 3);
+        let stage = pixel_stage(&prep, &laid, &view, format, wrap, true)?;
+        export_with(&laid, &view, &prep.export, &stage, &preview)?;
         wrote.push(preview);
     }
     if !a.pattern.quiet {

@@ -13,6 +13,7 @@ use std::path::Path;
 
 pub use atomic::AtomicFile;
 
+use crate::effects::PixelStage;
 use crate::error::{Error, UserError};
 use crate::geom::{Dpi, PhysicalSize};
 use crate::pattern::Pattern;
@@ -105,11 +106,23 @@ pub fn export(
     opts: &ExportOptions,
     path: &Path,
 ) -> Result<(), Error> {
+    export_with(pattern, view, opts, &PixelStage::default(), path)
+}
+
+/// [`export`] with the pixel effects of `stage` (raster formats only; SVG
+/// carries geometry effects, which are already in `pattern`).
+pub fn export_with(
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    stage: &PixelStage,
+    path: &Path,
+) -> Result<(), Error> {
     let format = Format::from_path(path)?;
     view.check()?;
     let mut file = AtomicFile::create(path)?;
     match format {
-        Format::Png => png::write_png(pattern, view, opts, file.writer())?,
+        Format::Png => png::write_png_with(pattern, view, opts, stage, file.writer())?,
         Format::Svg => svg::write_svg(pattern, view, opts, file.writer())?,
     }
     file.commit()

@@ -5,9 +5,10 @@ use std::io::Write;
 use png::{BitDepth, ColorType, Encoder, PixelDimensions, SrgbRenderingIntent, Unit};
 
 use super::{Compression, ExportOptions};
+use crate::effects::{render_strips, PixelStage};
 use crate::error::Error;
 use crate::pattern::Pattern;
-use crate::render::{render_strips, View};
+use crate::render::View;
 
 fn internal(e: png::EncodingError) -> Error {
     match e {
@@ -21,6 +22,17 @@ pub fn write_png<W: Write>(
     pattern: &Pattern,
     view: &View,
     opts: &ExportOptions,
+    w: W,
+) -> Result<(), Error> {
+    write_png_with(pattern, view, opts, &PixelStage::default(), w)
+}
+
+/// Writes `pattern` in `view` with the pixel effects of `stage` as PNG.
+pub fn write_png_with<W: Write>(
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    stage: &PixelStage,
     w: W,
 ) -> Result<(), Error> {
     let opaque = pattern.is_opaque() && pattern.colours.iter().all(|c| c.alpha == 255);
@@ -46,7 +58,7 @@ pub fn write_png<W: Write>(
     let mut writer = enc.write_header().map_err(internal)?;
     let mut stream = writer.stream_writer_with_size(1 << 20).map_err(internal)?;
     let mut rgb = Vec::new();
-    render_strips(pattern, view, &opts.render, |strip| {
+    render_strips(pattern, view, &opts.render, stage, |strip| {
         let data = if opaque {
             rgb.clear();
             rgb.extend(strip.data.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));

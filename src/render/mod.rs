@@ -212,7 +212,7 @@ fn render_rows(
 
 /// Renders any pixel rectangle of the image into `out` (rows `stride` apart),
 /// column tile by column tile.
-fn render_rect(
+pub(crate) fn render_rect(
     scene: &Scene,
     r: PixelRect,
     out: &mut [u8],

@@ -1,0 +1,332 @@
+//! The pixel stage: effects applied to rendered pixels, strip by strip.
+//!
+//! The plain renderer's strips are drawn exactly as it draws them (plus whole
+//! strips above and below the image when an effect reads beyond it), and each
+//! output strip is assembled from its own rows and a margin of its neighbours'
+//! rows (the largest distance any pixel effect reads, summed over the
+//! effects); the effects run over that buffer in order and the margin is
+//! cropped. Each plain strip is drawn once, so the cost over a plain render is
+//! the effects themselves and a copy.
+//!
+//! Rejected: rendering each strip with its own extended rectangle. The plain
+//! renderer equals its single-pixmap reference only on its own strip grid; a
+//! rectangle starting at another row differs by up to ~20 levels at a few
+//! anti-aliased pixels, which effects reading the margin would then see. Effects are pure functions of
+//! absolute pixel coordinates, the seed, the pattern and per-render fields
+//! computed once (the crack network), so the result is byte-identical for any
+//! thread count and equal to [`render_reference`], which does the same on one
+//! buffer covering the whole image.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::crackle::CrackField;
+use super::dye::DyeField;
+use super::field::Wrap;
+use super::ikat::IkatField;
+use super::weave::WeaveField;
+use crate::error::Error;
+use crate::pattern::Pattern;
+use crate::render::{render_rect, PixelRect, RenderOptions, Scene, Strip, View, STRIP_ROWS};
+
+/// Relative luminance of 8-bit sRGB values (on the encoded values, which is
+/// what a viewer's eye sorts light from dark by well enough for a wax mask).
+pub fn luminance(r: u8, g: u8, b: u8) -> f64 {
+    (0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64) / 255.0
+}
+
+/// Where and at what scale a render happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Frame {
+    /// Output pixels per mm of cloth. Default: 300 dpi.
+    pub px_per_mm: f64,
+    /// Tileable mode: the exact tile's pixel period and how it is laid. Default: none.
+    pub wrap: Option<Wrap>,
+}
+
+impl Default for Frame {
+    fn default() -> Self {
+        Frame {
+            px_per_mm: 300.0 / 25.4,
+            wrap: None,
+        }
+    }
+}
+
+impl Frame {
+    /// A frame at `dpi`, not tileable.
+    pub fn at_dpi(dpi: f64) -> Self {
+        Frame {
+            px_per_mm: dpi / 25.4,
+            wrap: None,
+        }
+    }
+    /// The same frame in tileable mode.
+    pub fn tileable(mut self, wrap: Wrap) -> Self {
+        self.wrap = Some(wrap);
+        self
+    }
+}
+
+/// A rectangle of straight-alpha RGBA8 pixels at an absolute image position.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Image column of the first pixel.
+    pub x: i64,
+    /// Image row of the first pixel.
+    pub y: i64,
+    /// Width.
+    pub w: usize,
+    /// Height.
+    pub h: usize,
+    /// `w × h × 4` bytes.
+    pub data: Vec<u8>,
+}
+
+/// One prepared pixel effect.
+#[derive(Debug)]
+pub(crate) enum PixelEffect {
+    Crackle(Box<CrackField>),
+    Ikat(IkatField),
+    Weave(WeaveField),
+    Dye(DyeField),
+}
+
+/// The pixel effects of one render, in order.
+#[derive(Debug, Default)]
+pub struct PixelStage {
+    pub(crate) effects: Vec<PixelEffect>,
+    pub(crate) margin: (u32, u32),
+}
+
+impl PixelStage {
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.effects.is_empty()
+    }
+
+    /// Margin read around each strip, (x, y) pixels.
+    pub fn margin(&self) -> (u32, u32) {
+        self.margin
+    }
+
+    /// Applies every effect to `r`, in order. Pixels within the margin of the
+    /// edge of `r` are not valid afterwards.
+    pub fn apply(&self, r: &mut Region) {
+        for e in &self.effects {
+            match e {
+                PixelEffect::Crackle(c) => c.apply(r),
+                PixelEffect::Ikat(i) => i.apply(r),
+                PixelEffect::Weave(w) => w.apply(r),
+                PixelEffect::Dye(d) => d.apply(r),
+            }
+        }
+    }
+}
+
+/// The row blocks the plain renderer draws: its own strips (rows
+/// `k·STRIP_ROWS`, at most `STRIP_ROWS` tall), extended by whole blocks above
+/// row 0 and below the last row so effects can read a margin. Every block is
+/// drawn as the plain renderer draws its strip, so the pixels an effect reads
+/// are exactly the plain render's, whatever strip is being processed.
+struct Blocks {
+    n: i64,
+    height: i64,
+    /// Extra blocks above and below.
+    extra: i64,
+    x: i64,
+    w: u32,
+}
+
+impl Blocks {
+    fn new(view: &View, margin: (u32, u32)) -> Self {
+        Blocks {
+            n: view.height.div_ceil(STRIP_ROWS) as i64,
+            height: view.height as i64,
+            extra: margin.1.div_ceil(STRIP_ROWS) as i64,
+            x: -(margin.0 as i64),
+            w: view.width + 2 * margin.0,
+        }
+    }
+
+    /// First row and rows of block `i` (`-extra ..n + extra`).
+    fn rows(&self, i: i64) -> (i64, u32) {
+        let s = STRIP_ROWS as i64;
+        if i < 0 {
+            (i * s, STRIP_ROWS)
+        } else if i < self.n {
+            (i * s, (self.height - i * s).min(s) as u32)
+        } else {
+            (self.height + (i - self.n) * s, STRIP_ROWS)
+        }
+    }
+
+    fn render(
+        &self,
+        scene: &Scene,
+        i: i64,
+        pm: &mut Option<tiny_skia::Pixmap>,
+    ) -> Result<Vec<u8>, Error> {
+        let (y, h) = self.rows(i);
+        let mut data = vec![0u8; self.w as usize * h as usize * 4];
+        let rect = PixelRect {
+            x: self.x,
+            y,
+            w: self.w,
+            h,
+        };
+        render_rect(scene, rect, &mut data, self.w as usize * 4, pm)?;
+        Ok(data)
+    }
+}
+
+/// Output strip `s`: its rows with the margin gathered from `get(block)`, the
+/// effects applied, the margin cropped.
+fn finish_strip<'a>(
+    stage: &PixelStage,
+    blocks: &Blocks,
+    s: i64,
+    get: impl Fn(i64) -> &'a [u8],
+) -> Strip {
+    let (mx, my) = (stage.margin.0 as usize, stage.margin.1 as i64);
+    let (y, rows) = blocks.rows(s);
+    let stride = blocks.w as usize * 4;
+    let (top, bottom) = (y - my, y + rows as i64 + my);
+    let mut data = Vec::with_capacity((bottom - top) as usize * stride);
+    for b in (s - blocks.extra)..=(s + blocks.extra) {
+        let (by, bh) = blocks.rows(b);
+        let (from, to) = (top.max(by), bottom.min(by + bh as i64));
+        if from < to {
+            let block = get(b);
+            data.extend_from_slice(
+                &block[(from - by) as usize * stride..(to - by) as usize * stride],
+            );
+        }
+    }
+    let mut reg = Region {
+        x: blocks.x,
+        y: top,
+        w: blocks.w as usize,
+        h: (bottom - top) as usize,
+        data,
+    };
+    stage.apply(&mut reg);
+    let width = blocks.w as usize - 2 * mx;
+    let mut out = Vec::with_capacity(rows as usize * width * 4);
+    for row in 0..rows as usize {
+        let start = (row + my as usize) * stride + mx * 4;
+        out.extend_from_slice(&reg.data[start..start + width * 4]);
+    }
+    Strip {
+        y: y as u32,
+        rows,
+        data: out,
+    }
+}
+
+/// Renders `pattern` in `view` with `stage`, handing strips to `sink` top to
+/// bottom. Plain blocks and finished strips are both computed in parallel.
+pub fn render_strips(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+    stage: &PixelStage,
+    mut sink: impl FnMut(Strip) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if stage.is_empty() {
+        return crate::render::render_strips(pattern, view, opts, sink);
+    }
+    view.check()?;
+    let scene = Scene::new(pattern, view.transform);
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.threads {
+        b = b.num_threads(n.max(1));
+    }
+    let pool = b
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start render threads: {e}")))?;
+    let batch = pool.current_num_threads().max(1) as i64 * 2;
+    let blocks = Blocks::new(view, stage.margin);
+    let mut have: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+    let mut s0 = 0;
+    while s0 < blocks.n {
+        let s1 = (s0 + batch).min(blocks.n);
+        let need: Vec<i64> = ((s0 - blocks.extra)..(s1 + blocks.extra))
+            .filter(|i| !have.contains_key(i))
+            .collect();
+        let fresh: Vec<Result<(i64, Vec<u8>), Error>> = pool.install(|| {
+            need.par_iter()
+                .map_init(|| None, |pm, &i| Ok((i, blocks.render(&scene, i, pm)?)))
+                .collect()
+        });
+        for f in fresh {
+            let (i, d) = f?;
+            have.insert(i, d);
+        }
+        let done: Vec<Strip> = pool.install(|| {
+            (s0..s1)
+                .into_par_iter()
+                .map(|s| finish_strip(stage, &blocks, s, |b| &have[&b]))
+                .collect()
+        });
+        for strip in done {
+            sink(strip)?;
+        }
+        have.retain(|&i, _| i >= s1 - blocks.extra);
+        s0 = s1;
+    }
+    Ok(())
+}
+
+/// Renders the whole view with `stage` into a new image.
+pub fn render_image(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+    stage: &PixelStage,
+) -> Result<image::RgbaImage, Error> {
+    let mut buf = Vec::with_capacity(view.width as usize * view.height as usize * 4);
+    render_strips(pattern, view, opts, stage, |s| {
+        buf.extend_from_slice(&s.data);
+        Ok(())
+    })?;
+    image::RgbaImage::from_raw(view.width, view.height, buf)
+        .ok_or_else(|| Error::Internal("image buffer size mismatch".into()))
+}
+
+/// The reference: every plain block drawn one after another into one tall
+/// buffer, the effects applied once to all of it, single-threaded. Tests
+/// compare the strip renderer against it.
+pub fn render_reference(
+    pattern: &Pattern,
+    view: &View,
+    stage: &PixelStage,
+) -> Result<image::RgbaImage, Error> {
+    view.check()?;
+    let scene = Scene::new(pattern, view.transform);
+    let blocks = Blocks::new(view, stage.margin);
+    let mut pm = None;
+    let mut data = Vec::new();
+    for i in -blocks.extra..blocks.n + blocks.extra {
+        data.extend(blocks.render(&scene, i, &mut pm)?);
+    }
+    let top = blocks.rows(-blocks.extra).0;
+    let mut reg = Region {
+        x: blocks.x,
+        y: top,
+        w: blocks.w as usize,
+        h: data.len() / (blocks.w as usize * 4),
+        data,
+    };
+    stage.apply(&mut reg);
+    let (mx, w) = (stage.margin.0 as usize, view.width as usize);
+    let mut out = Vec::with_capacity(w * view.height as usize * 4);
+    for row in 0..view.height as usize {
+        let start = ((row as i64 - top) as usize * reg.w + mx) * 4;
+        out.extend_from_slice(&reg.data[start..start + w * 4]);
+    }
+    image::RgbaImage::from_raw(view.width, view.height, out)
+        .ok_or_else(|| Error::Internal("image buffer size mismatch".into()))
+}
