@@ -93,6 +93,7 @@ fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
         compression,
         render: RenderOptions::with_threads(threads),
         physical_size,
+        ..Default::default()
     })
 }
 
