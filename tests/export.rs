@@ -634,7 +634,7 @@ fn bleed_extends_the_pattern_continuously() {
     // The trim area of the bled file is the unbled file. Equal up to
     // anti-aliasing: the renderer's output is exact for a given image size,
     // but images of different sizes differ on a few edge pixels by at most
-    // one of tiny-skia's 16 coverage steps.
+    // one of tiny-skia's 16 coverage steps (≤ 17/255 after rounding).
     let (mut max, mut sum) = (0u8, 0u64);
     for y in 0..394 {
         for x in 0..394 * 3 {
@@ -645,7 +645,7 @@ fn bleed_extends_the_pattern_continuously() {
     }
     let mean = sum as f64 / (394.0 * 394.0 * 3.0);
     assert!(
-        max <= 16 && mean < 0.1,
+        max <= 17 && mean < 0.1,
         "trim differs: max {max}, mean {mean}"
     );
     // The bleed itself is pattern, continuing the trim area: equal to a
@@ -695,7 +695,7 @@ fn ctrl_c_stops_the_render_and_leaves_the_old_file() {
     let d = dir();
     let f = p(&d, "big.png");
     std::fs::write(&f, b"precious").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wastra"))
+    let child = Command::new(env!("CARGO_BIN_EXE_wastra"))
         .args([
             "render",
             "kawung",

@@ -144,7 +144,7 @@ fn compress(
         TiffCompression::Deflate => {
             Deflate::with_level(DeflateLevel::Fast).write_to(&mut out, chunk)
         }
-        TiffCompression::Lzw => Lzw::default().write_to(&mut out, chunk),
+        TiffCompression::Lzw => Lzw.write_to(&mut out, chunk),
         TiffCompression::None => unreachable!("handled above"),
     }
     .map_err(internal)?;
