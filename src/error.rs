@@ -24,6 +24,9 @@ pub enum Error {
     /// A failure that is not the user's: a bug, or an encoder that refused.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The run was interrupted (Ctrl-C or a [`Cancel`](crate::export::Cancel)); nothing was written.
+    #[error("interrupted; no file was written")]
+    Interrupted,
 }
 
 impl Error {
@@ -41,6 +44,7 @@ impl Error {
             // Missing files, permissions and full disks are the user's to fix.
             Error::Io { .. } => true,
             Error::Internal(_) => false,
+            Error::Interrupted => true,
         }
     }
 }

@@ -37,7 +37,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Render a motif to PNG or SVG (format from the extension).
+    /// Render a motif to PNG, TIFF, JPEG, SVG or PDF (format from the extension).
     Render(RenderArgs),
     /// Write one exact repeat tile for textile printing.
     Tile(TileArgs),
@@ -93,9 +93,24 @@ pub struct PatternArgs {
     /// Finish preset: tulis (hand-drawn) or cap (stamped); applied before any --effect.
     #[arg(long)]
     pub finish: Option<String>,
-    /// PNG compression: fast, balanced or best.
-    #[arg(long, default_value = "fast")]
-    pub compression: String,
+    /// Compression. PNG: fast (default), balanced or best. TIFF: deflate (default), lzw or none.
+    #[arg(long)]
+    pub compression: Option<String>,
+    /// Bits per sample for PNG and TIFF: 8 or 16.
+    #[arg(long, default_value = "8")]
+    pub bit_depth: String,
+    /// Output ICC profile. CMYK (e.g. FOGRA39): writes a CMYK TIFF; RGB: converts into it and embeds it (PNG, TIFF, JPEG).
+    #[arg(long, value_name = "PROFILE.icc")]
+    pub icc: Option<PathBuf>,
+    /// Rendering intent for --icc: perceptual, relative, saturation or absolute.
+    #[arg(long, default_value = "perceptual")]
+    pub intent: String,
+    /// JPEG quality, 1 to 100.
+    #[arg(long, default_value_t = 92)]
+    pub quality: u8,
+    /// Write BigTIFF even when a classic TIFF would do (it is chosen anyway past 4 GiB).
+    #[arg(long)]
+    pub bigtiff: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -107,7 +122,7 @@ pub struct RenderArgs {
     /// The motif and its options.
     #[command(flatten)]
     pub pattern: PatternArgs,
-    /// Output file: .png or .svg.
+    /// Output file: .png, .tif, .jpg, .svg or .pdf.
     #[arg(short, long)]
     pub output: PathBuf,
     /// Width in pixels (with --height).
@@ -122,6 +137,12 @@ pub struct RenderArgs {
     /// Textile repeat: block, half-drop, brick or mirror.
     #[arg(long, default_value = "block")]
     pub repeat: String,
+    /// Extend the pattern past the trim size on every side, e.g. 3mm or 2in.
+    #[arg(long, value_name = "LEN")]
+    pub bleed: Option<String>,
+    /// Draw crop marks at the trim corners, outside the bleed (PDF).
+    #[arg(long)]
+    pub crop_marks: bool,
 }
 
 /// `wastra tile`.
@@ -130,7 +151,7 @@ pub struct TileArgs {
     /// The motif and its options.
     #[command(flatten)]
     pub pattern: PatternArgs,
-    /// Output file: .png or .svg.
+    /// Output file: .png, .tif, .jpg, .svg or .pdf.
     #[arg(short, long)]
     pub output: PathBuf,
     /// Textile repeat: block, half-drop, brick or mirror.

@@ -9,7 +9,10 @@ use crate::effects::field::{Shift, Wrap};
 use crate::effects::{Effects, Frame, PixelStage};
 use crate::error::{Error, UserError};
 use crate::export::tile::ExactTile;
-use crate::export::{export_with, Compression, ExportOptions, Format};
+use crate::export::{
+    export_with, remove_temp_files, BitDepth, Cancel, Compression, ExportOptions, Format,
+    IccProfile, Page, ProfileSpace, TiffCompression,
+};
 use crate::geom::{Dpi, Length, PhysicalSize, SizeSpec};
 use crate::motif::format::ParamValue;
 use crate::motif::palette::{format_colour, parse_colour};
@@ -195,13 +198,59 @@ struct Prepared {
     export: ExportOptions,
 }
 
-fn prepare(a: &PatternArgs) -> Result<Prepared, Error> {
+/// The process-wide cancellation flag, set by the Ctrl-C handler.
+fn interrupt() -> Cancel {
+    static CANCEL: std::sync::OnceLock<Cancel> = std::sync::OnceLock::new();
+    CANCEL
+        .get_or_init(|| {
+            let cancel = Cancel::default();
+            let flag = cancel.clone();
+            // First Ctrl-C (or SIGTERM): stop at the next strip and unwind,
+            // which removes the temporary file. A second one exits at once,
+            // removing temporary files first. Targets are never touched.
+            let installed = ctrlc::set_handler(move || {
+                if flag.is_cancelled() {
+                    remove_temp_files();
+                    std::process::exit(130);
+                }
+                flag.cancel();
+            });
+            // Embedded in a program with its own handler: no interruption then.
+            drop(installed);
+            cancel
+        })
+        .clone()
+}
+
+fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     let dpi: Dpi = a.dpi.parse()?;
     if a.threads == Some(0) {
         return Err(UserError::invalid("--threads", "must be at least 1").into());
     }
-    let compression: Compression = a.compression.parse()?;
     let effects = Effects::parse(&a.effect, a.finish.as_deref(), a.seed)?;
+    let mut export = ExportOptions::default();
+    match (format, a.compression.as_deref()) {
+        (Format::Tiff, Some(c)) => export.tiff_compression = c.parse::<TiffCompression>()?,
+        (Format::Png, Some(c)) => export.compression = c.parse::<Compression>()?,
+        (_, Some(_)) => {
+            return Err(UserError::invalid(
+                "--compression",
+                format!("applies to PNG and TIFF output, not {}", format.name()),
+            )
+            .into())
+        }
+        (_, None) => {}
+    }
+    export.bit_depth = a.bit_depth.parse::<BitDepth>()?;
+    export.intent = a.intent.parse()?;
+    export.jpeg_quality = a.quality;
+    export.bigtiff = a.bigtiff;
+    if a.bigtiff && format != Format::Tiff {
+        return Err(UserError::invalid("--bigtiff", "applies to TIFF output").into());
+    }
+    if let Some(path) = &a.icc {
+        export.icc = Some(IccProfile::from_file(path)?);
+    }
     let mut design = Design::open(&a.motif)?;
     if let Some(p) = &a.preset {
         design = design.preset(p)?;
@@ -225,12 +274,10 @@ fn prepare(a: &PatternArgs) -> Result<Prepared, Error> {
         design = design.color(role.trim(), hex.trim())?;
     }
     let render = RenderOptions { threads: a.threads };
-    let export = ExportOptions {
-        dpi,
-        compression,
-        render,
-        ..Default::default()
-    };
+    export.dpi = dpi;
+    export.render = render;
+    export.progress = !a.quiet;
+    export.cancel = interrupt();
     Ok(Prepared {
         design,
         effects,
@@ -269,13 +316,12 @@ fn check_output(path: &Path) -> Result<Format, Error> {
     Ok(Format::from_path(path)?)
 }
 
-fn describe_repeat(p: &Pattern) -> String {
+/// The real repeat, in mm and in (possibly fractional) pixels at `dpi`.
+fn describe_repeat(p: &Pattern, dpi: Dpi) -> String {
+    let px = |mm: f64| trim_float((mm * dpi.px_per_mm() * 100.0).round() / 100.0);
     match p.repeat_mm() {
-        Some((w, h)) if (w - h).abs() < 1e-6 => format!(
-            "repeat {}",
-            Length::from_mm(w).map_or("?".into(), |l| l.to_string())
-        ),
-        Some((w, h)) => format!("repeat {} × {}", trim_float(w), trim_float(h)) + " mm",
+        Some((w, h)) if (w - h).abs() < 1e-6 => format!("repeat {:.3} mm ({} px)", w, px(w)),
+        Some((w, h)) => format!("repeat {:.3} × {:.3} mm ({} × {} px)", w, h, px(w), px(h)),
         None => format!("cell unit {} mm", trim_float(p.unit_mm)),
     }
 }
@@ -283,39 +329,126 @@ fn describe_repeat(p: &Pattern) -> String {
 fn render(a: RenderArgs) -> Result<(), Error> {
     let format = check_output(&a.output)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
-    let prep = prepare(&a.pattern)?;
+    let mut prep = prepare(&a.pattern, format)?;
     let design = prep.design.clone().textile_repeat(repeat);
     let pattern = prep.effects.apply_geometry(&design.resolve()?);
-    let mut export_opts = prep.export;
-    let (w, h) = match (a.width, a.height, &a.size) {
-        (Some(w), Some(h), _) => SizeSpec::Pixels {
-            width: w,
-            height: h,
+    let dpi = prep.dpi;
+    // The trim size: exact in mm (for PDF) and in whole pixels (for rasters).
+    let (w, h, trim_mm) = match (a.width, a.height, &a.size) {
+        (Some(w), Some(h), _) => {
+            let (w, h) = SizeSpec::Pixels {
+                width: w,
+                height: h,
+            }
+            .pixels(dpi);
+            (
+                w,
+                h,
+                (w as f64 / dpi.px_per_mm(), h as f64 / dpi.px_per_mm()),
+            )
         }
-        .pixels(prep.dpi),
         (_, _, Some(s)) => {
-            let physical = s.parse::<PhysicalSize>()?;
-            export_opts.physical_size = Some(physical);
-            SizeSpec::Physical(physical).pixels(prep.dpi)
+            let size = s.parse::<PhysicalSize>()?;
+            let (w, h) = SizeSpec::Physical(size).pixels(dpi);
+            (w, h, (size.width.mm(), size.height.mm()))
         }
-        _ => default_size(&pattern, prep.dpi),
+        _ => {
+            let (w, h) = default_size(&pattern, dpi);
+            (
+                w,
+                h,
+                (w as f64 / dpi.px_per_mm(), h as f64 / dpi.px_per_mm()),
+            )
+        }
     };
-    let view = checked_view(&pattern, w, h, prep.dpi)?;
+    let bleed = match &a.bleed {
+        Some(b) => Some(b.parse::<Length>()?),
+        None => None,
+    };
+    let bleed_mm = bleed.map_or(0.0, |b| b.mm());
+    let bleed_px = bleed.map_or(0, |b| b.px(dpi).round() as u64);
+    if a.crop_marks && format != Format::Pdf {
+        return Err(UserError::invalid("--crop-marks", "applies to PDF output").into());
+    }
+    // The trim's top-left corner keeps the pattern's origin: image pixel
+    // (bleed, bleed) shows what pixel (0, 0) shows without bleed.
+    let view = checked_view(&pattern, w + 2 * bleed_px, h + 2 * bleed_px, dpi)?
+        .shifted(-(bleed_px as f64), -(bleed_px as f64));
+    prep.export.page = Some(Page::new(&pattern, trim_mm, bleed_mm));
+    prep.export.crop_marks = a.crop_marks;
+    if a.size.is_some() {
+        // SVG's exact physical size: the trim plus the bleed.
+        let len = |mm: f64| {
+            Length::from_mm(mm).ok_or_else(|| UserError::invalid("size", "must be positive"))
+        };
+        prep.export.physical_size = Some(PhysicalSize {
+            width: len(trim_mm.0 + 2.0 * bleed_mm)?,
+            height: len(trim_mm.1 + 2.0 * bleed_mm)?,
+        });
+    }
     let stage = pixel_stage(&prep, &pattern, &view, format, None, a.pattern.quiet)?;
-    export_with(&pattern, &view, &export_opts, &stage, &a.output)?;
+    export_with(&pattern, &view, &prep.export, &stage, &a.output)?;
     if !a.pattern.quiet {
+        let cm = |px: u64| px as f64 / dpi.px_per_mm() / 10.0;
+        let size = match format {
+            Format::Pdf => {
+                let page = prep.export.page.expect("set above");
+                let media = crate::export::pdf::media_mm(&page, a.crop_marks);
+                let mut s = format!("page {:.2} × {:.2} mm", media.0, media.1);
+                if bleed_mm > 0.0 || a.crop_marks {
+                    s += &format!(" (trim {:.2} × {:.2} mm", trim_mm.0, trim_mm.1);
+                    if bleed_mm > 0.0 {
+                        s += &format!(" + bleed {bleed_mm:.2} mm each side");
+                    }
+                    if a.crop_marks {
+                        s += ", crop marks";
+                    }
+                    s += ")";
+                }
+                s
+            }
+            _ => {
+                let mut s = format!(
+                    "{} × {} px at {} dpi ({:.2} × {:.2} cm)",
+                    view.width,
+                    view.height,
+                    trim_float(dpi.get()),
+                    cm(view.width as u64),
+                    cm(view.height as u64)
+                );
+                if bleed_px > 0 {
+                    s += &format!(
+                        ", trim {w} × {h} px + bleed {bleed_px} px ({:.2} mm) each side",
+                        bleed_px as f64 / dpi.px_per_mm()
+                    );
+                }
+                s
+            }
+        };
+        let colour = describe_colour(&prep.export, format);
         eprintln!(
-            "wrote {}: {} × {} px at {} dpi ({:.1} × {:.1} cm), {}",
+            "wrote {}: {size}, {}{colour}",
             a.output.display(),
-            view.width,
-            view.height,
-            trim_float(prep.dpi.get()),
-            view.width as f64 / prep.dpi.px_per_mm() / 10.0,
-            view.height as f64 / prep.dpi.px_per_mm() / 10.0,
-            describe_repeat(&pattern)
+            describe_repeat(&pattern, dpi)
         );
     }
     Ok(())
+}
+
+/// `, CMYK (FOGRA39, perceptual)`, `, 16-bit`, or nothing for plain sRGB.
+fn describe_colour(e: &ExportOptions, format: Format) -> String {
+    let mut s = String::new();
+    if let Some(p) = &e.icc {
+        let space = match p.space() {
+            ProfileSpace::Cmyk => "CMYK",
+            ProfileSpace::Rgb => "RGB",
+        };
+        s += &format!(", {space} '{}' ({})", p.description().trim(), e.intent);
+    }
+    if e.bit_depth == BitDepth::Sixteen && format.is_raster() {
+        s += ", 16-bit";
+    }
+    s
 }
 
 /// Three repeats square, when no size is given; a frieze (border) three
@@ -350,7 +483,7 @@ pub(super) fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View
 fn tile(a: TileArgs) -> Result<(), Error> {
     let format = check_output(&a.output)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
-    let prep = prepare(&a.pattern)?;
+    let prep = prepare(&a.pattern, format)?;
     let block = prep.effects.apply_geometry(&prep.design.resolve()?);
     let exact = ExactTile::new(&block, repeat, prep.dpi)?;
     let as_block = TextileRepeat::Block.apply(&block)?;

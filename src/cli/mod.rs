@@ -2,7 +2,8 @@
 //! and calls the library. Nothing here draws or encodes.
 //!
 //! Exit codes: 0 success, 1 user error (bad input, unknown names, unwritable
-//! output), 2 internal error. Errors are one line on stderr.
+//! output), 2 internal error, 130 interrupted (Ctrl-C; nothing is left behind).
+//! Errors are one line on stderr.
 
 mod args;
 mod commands;
@@ -45,7 +46,9 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("wastra: {}", one_line(&e));
-            if e.is_user_error() {
+            if matches!(e, Error::Interrupted) {
+                130
+            } else if e.is_user_error() {
                 1
             } else {
                 2

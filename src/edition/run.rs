@@ -93,6 +93,7 @@ fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
         compression,
         render: RenderOptions::with_threads(threads),
         physical_size,
+        ..Default::default()
     })
 }
 
@@ -109,7 +110,13 @@ pub(super) fn write_unit(
     let opts = export_options(plan, threads)?;
     match plan.spec.format.as_str() {
         "svg" => svg::write_svg(&pattern, &view, &opts, w),
-        _ => png::write_png(&pattern, &view, &opts, w),
+        _ => png::write_png(
+            &pattern,
+            &view,
+            &opts,
+            &crate::effects::PixelStage::default(),
+            w,
+        ),
     }
 }
 

@@ -1,10 +1,34 @@
 //! Write-then-rename files.
+//!
+//! Temporary files are also listed process-wide, so that a signal handler that
+//! must exit at once (a second Ctrl-C) can still remove them
+//! ([`remove_temp_files`]); normally the cancelled export unwinds and
+//! [`AtomicFile`]'s `Drop` removes its own file.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, UserError};
+
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary file an [`AtomicFile`] of this process is writing.
+/// For signal handlers about to exit; targets are never touched.
+pub fn remove_temp_files() {
+    for p in live().drain(..) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn forget(temp: &Path) {
+    live().retain(|p| p != temp);
+}
 
 /// A file written beside its target and renamed over it on [`commit`](Self::commit).
 /// Dropped without a commit (an error, a panic), the temporary file is removed.
@@ -48,6 +72,7 @@ impl AtomicFile {
             std::process::id()
         ));
         let f = File::create(&temp).map_err(|e| Error::io(target, e))?;
+        live().push(temp.clone());
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
@@ -68,7 +93,12 @@ impl AtomicFile {
             .map_err(|e| Error::io(&self.target, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io(&self.target, e))?;
         drop(f);
-        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))
+        let renamed = std::fs::rename(&self.temp, &self.target);
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        forget(&self.temp);
+        renamed.map_err(|e| Error::io(&self.target, e))
     }
 }
 
@@ -76,6 +106,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.take().is_some() {
             let _ = std::fs::remove_file(&self.temp);
+            forget(&self.temp);
         }
     }
 }
@@ -86,5 +117,11 @@ impl Write for AtomicFile {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.writer().flush()
+    }
+}
+
+impl Seek for AtomicFile {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.writer().seek(pos)
     }
 }

@@ -1,11 +1,14 @@
-//! PNG with its physical resolution (pHYs) and sRGB chunk, streamed strip by strip.
+//! PNG with its physical resolution (pHYs) and either the sRGB chunk or an
+//! embedded ICC profile (iCCP), 8 or 16 bits, streamed strip by strip.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use png::{BitDepth, ColorType, Encoder, PixelDimensions, SrgbRenderingIntent, Unit};
 
-use super::{Compression, ExportOptions};
-use crate::effects::{render_strips, PixelStage};
+use super::stream::{for_each_strip, Channels, Samples};
+use super::{Compression, ExportOptions, ProfileSpace};
+use crate::effects::PixelStage;
 use crate::error::Error;
 use crate::pattern::Pattern;
 use crate::render::View;
@@ -22,34 +25,42 @@ pub fn write_png<W: Write>(
     pattern: &Pattern,
     view: &View,
     opts: &ExportOptions,
-    w: W,
-) -> Result<(), Error> {
-    write_png_with(pattern, view, opts, &PixelStage::default(), w)
-}
-
-/// Writes `pattern` in `view` with the pixel effects of `stage` as PNG.
-pub fn write_png_with<W: Write>(
-    pattern: &Pattern,
-    view: &View,
-    opts: &ExportOptions,
     stage: &PixelStage,
     w: W,
 ) -> Result<(), Error> {
-    let opaque = pattern.is_opaque() && pattern.colours.iter().all(|c| c.alpha == 255);
-    let mut enc = Encoder::new(w, view.width, view.height);
-    enc.set_color(if opaque {
-        ColorType::Rgb
-    } else {
+    if opts
+        .icc
+        .as_ref()
+        .is_some_and(|p| p.space() != ProfileSpace::Rgb)
+    {
+        return Err(Error::Internal("PNG cannot hold CMYK".into()));
+    }
+    let mut samples = Samples::new(pattern, opts, true)?;
+    let mut info = png::Info::with_size(view.width, view.height);
+    info.color_type = if samples.channels == Channels::Rgba {
         ColorType::Rgba
-    });
-    enc.set_depth(BitDepth::Eight);
+    } else {
+        ColorType::Rgb
+    };
+    info.bit_depth = if samples.sixteen {
+        BitDepth::Sixteen
+    } else {
+        BitDepth::Eight
+    };
     let ppm = opts.dpi.px_per_metre();
-    enc.set_pixel_dims(Some(PixelDimensions {
+    info.pixel_dims = Some(PixelDimensions {
         xppu: ppm,
         yppu: ppm,
         unit: Unit::Meter,
-    }));
-    enc.set_source_srgb(SrgbRenderingIntent::Perceptual);
+    });
+    // sRGB and iCCP are exclusive (the png crate drops iCCP when sRGB is set).
+    if let Some(p) = &opts.icc {
+        info.icc_profile = Some(Cow::Owned(p.bytes().to_vec()));
+    }
+    let mut enc = Encoder::with_info(w, info).map_err(internal)?;
+    if opts.icc.is_none() {
+        enc.set_source_srgb(SrgbRenderingIntent::Perceptual);
+    }
     enc.set_compression(match opts.compression {
         Compression::Fast => png::Compression::Fast,
         Compression::Balanced => png::Compression::Balanced,
@@ -57,17 +68,12 @@ pub fn write_png_with<W: Write>(
     });
     let mut writer = enc.write_header().map_err(internal)?;
     let mut stream = writer.stream_writer_with_size(1 << 20).map_err(internal)?;
-    let mut rgb = Vec::new();
-    render_strips(pattern, view, &opts.render, stage, |strip| {
-        let data = if opaque {
-            rgb.clear();
-            rgb.extend(strip.data.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
-            &rgb
-        } else {
-            &strip.data
-        };
+    let mut buf = Vec::new();
+    for_each_strip(pattern, view, opts, stage, |strip| {
+        buf.clear();
+        samples.encode(&strip.data, &mut buf);
         stream
-            .write_all(data)
+            .write_all(&buf)
             .map_err(|e| Error::Internal(format!("writing PNG: {e}")))
     })?;
     stream.finish().map_err(internal)?;

@@ -1,0 +1,242 @@
+//! The raster pipeline shared by PNG, TIFF and JPEG: strips rendered on a
+//! worker thread, handed through a small bounded channel to the encoder on
+//! the calling thread (so rendering and encoding overlap and memory stays at a
+//! few strips), with cancellation and a progress bar; and the conversion of
+//! each strip's RGBA8 into the file's samples.
+
+use std::io::IsTerminal as _;
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::colour::Converter;
+use super::{BitDepth, ExportOptions, ProfileSpace};
+use crate::error::Error;
+use crate::pattern::Pattern;
+use crate::render::{Strip, View};
+
+/// Strips waiting for the encoder (each `width × 256 × 4` bytes).
+const QUEUE: usize = 2;
+/// A job shows a progress bar once it has run this long.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+/// A progress bar on stderr that appears only for long jobs on a terminal.
+struct Progress {
+    bar: Option<ProgressBar>,
+    start: Instant,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(enabled: bool, rows: u64) -> Self {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(rows), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} rendering {percent:>3}% [{bar:40}] {pos}/{len} rows, {eta} left",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: false,
+        }
+    }
+
+    fn rows_done(&mut self, rows: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(rows);
+            if !self.shown && self.start.elapsed() >= PROGRESS_AFTER {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                self.shown = true;
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Renders `pattern` in `view`, calling `sink` with each strip top to bottom on
+/// this thread. Stops with [`Error::Interrupted`] when `opts.cancel` is set.
+pub(crate) fn for_each_strip(
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    stage: &crate::effects::PixelStage,
+    mut sink: impl FnMut(&Strip) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut progress = Progress::new(opts.progress, view.height as u64);
+    let cancel = &opts.cancel;
+    let (tx, rx) = sync_channel::<Strip>(QUEUE);
+    std::thread::scope(|s| {
+        let renderer = s.spawn(move || {
+            crate::effects::render_strips(pattern, view, &opts.render, stage, |strip| {
+                cancel.check()?;
+                // A closed channel means the encoder stopped; its error wins.
+                tx.send(strip)
+                    .map_err(|_| Error::Internal("encoder stopped".into()))
+            })
+        });
+        let mut encoded = Ok(());
+        for strip in rx.iter() {
+            encoded = cancel.check().and_then(|()| sink(&strip));
+            if encoded.is_err() {
+                break;
+            }
+            progress.rows_done((strip.y + strip.rows) as u64);
+        }
+        // Dropping the receiver unblocks the renderer if the encoder failed.
+        drop(rx);
+        let rendered = renderer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("render thread panicked".into())));
+        encoded?;
+        rendered
+    })?;
+    cancel.check()
+}
+
+/// Channels of a raster file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Channels {
+    Rgb,
+    Rgba,
+    Cmyk,
+    Cmyka,
+}
+
+impl Channels {
+    pub fn count(self) -> usize {
+        match self {
+            Channels::Rgb => 3,
+            Channels::Rgba | Channels::Cmyk => 4,
+            Channels::Cmyka => 5,
+        }
+    }
+    pub fn has_alpha(self) -> bool {
+        matches!(self, Channels::Rgba | Channels::Cmyka)
+    }
+}
+
+/// How a strip's straight RGBA8 becomes a file's samples.
+pub(crate) struct Samples {
+    pub channels: Channels,
+    pub sixteen: bool,
+    big_endian: bool,
+    converter: Option<Converter>,
+    rgb: Vec<u8>,
+    converted: Vec<u8>,
+}
+
+/// Whether every pixel `pattern` draws is opaque (then alpha is left out).
+pub(crate) fn is_opaque(pattern: &Pattern) -> bool {
+    pattern.is_opaque() && pattern.colours.iter().all(|c| c.alpha == 255)
+}
+
+impl Samples {
+    /// Samples for `pattern` under `opts`; 16-bit samples big-endian (PNG) or
+    /// native (TIFF).
+    pub fn new(pattern: &Pattern, opts: &ExportOptions, big_endian: bool) -> Result<Self, Error> {
+        let alpha = !is_opaque(pattern);
+        let sixteen = opts.bit_depth == BitDepth::Sixteen;
+        let converter = match &opts.icc {
+            Some(p) => Some(Converter::new(p, opts.intent, opts.bit_depth)?),
+            None => None,
+        };
+        let cmyk = opts
+            .icc
+            .as_ref()
+            .is_some_and(|p| p.space() == ProfileSpace::Cmyk);
+        let channels = match (cmyk, alpha) {
+            (false, false) => Channels::Rgb,
+            (false, true) => Channels::Rgba,
+            (true, false) => Channels::Cmyk,
+            (true, true) => Channels::Cmyka,
+        };
+        Ok(Samples {
+            channels,
+            sixteen,
+            big_endian,
+            converter,
+            rgb: Vec::new(),
+            converted: Vec::new(),
+        })
+    }
+
+    /// Bytes per pixel in the file.
+    pub fn bytes_per_pixel(&self) -> usize {
+        self.channels.count() * if self.sixteen { 2 } else { 1 }
+    }
+
+    /// Appends the samples of `rgba` (straight RGBA8 pixels) to `out`.
+    pub fn encode(&mut self, rgba: &[u8], out: &mut Vec<u8>) {
+        let n = rgba.len() / 4;
+        out.reserve(n * self.bytes_per_pixel());
+        let alpha = self.channels.has_alpha();
+        let Some(conv) = &self.converter else {
+            // sRGB straight through, alpha kept if any pixel may need it.
+            let keep = if alpha { 4 } else { 3 };
+            if !self.sixteen {
+                if alpha {
+                    out.extend_from_slice(rgba);
+                } else {
+                    out.extend(rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
+                }
+            } else {
+                for p in rgba.chunks_exact(4) {
+                    for &v in &p[..keep] {
+                        self.push16(out, v as u16 * 257);
+                    }
+                }
+            }
+            return;
+        };
+        self.rgb.clear();
+        self.rgb
+            .extend(rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
+        let c = conv.channels();
+        let sample = if self.sixteen { 2 } else { 1 };
+        self.converted.clear();
+        self.converted.resize(n * c * sample, 0);
+        conv.convert(&self.rgb, &mut self.converted);
+        let big = self.big_endian && cfg!(target_endian = "little")
+            || !self.big_endian && cfg!(target_endian = "big");
+        for (i, px) in self.converted.chunks_exact(c * sample).enumerate() {
+            if self.sixteen && big {
+                out.extend(px.chunks_exact(2).flat_map(|s| [s[1], s[0]]));
+            } else {
+                out.extend_from_slice(px);
+            }
+            if alpha {
+                let a = rgba[i * 4 + 3];
+                if self.sixteen {
+                    let v = a as u16 * 257;
+                    out.extend_from_slice(&if self.big_endian {
+                        v.to_be_bytes()
+                    } else {
+                        v.to_ne_bytes()
+                    });
+                } else {
+                    out.push(a);
+                }
+            }
+        }
+    }
+
+    fn push16(&self, out: &mut Vec<u8>, v: u16) {
+        out.extend_from_slice(&if self.big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_ne_bytes()
+        });
+    }
+}
