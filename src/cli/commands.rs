@@ -307,7 +307,7 @@ pub(super) fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View
     if w > u32::MAX as u64 || h > u32::MAX as u64 {
         return Err(UserError::TooLarge(format!(
             "{w} × {h} px is too large: it would need {} of RGBA pixels",
-            crate::render::human_bytes(w.saturating_mul(h).saturating_mul(4))
+            crate::render::human_bytes_f64(w as f64 * h as f64 * 4.0)
         ))
         .into());
     }
@@ -321,11 +321,13 @@ fn tile(a: TileArgs) -> Result<(), Error> {
     let prep = prepare(&a.pattern)?;
     let block = prep.design.resolve()?;
     let exact = ExactTile::new(&block, repeat, prep.dpi)?;
-    let as_block = TextileRepeat::Block.apply(&block)?;
-    export(&as_block, &exact.view(), &prep.export, &a.output)?;
+    // The tile is drawn from the laid-out pattern, not the plain block: the
+    // repeats clip their tile, and a clipped fill rasterises a level apart from
+    // an unclipped one, so only this tile matches the preview pixel for pixel.
+    let laid = repeat.apply(&block)?;
+    export(&laid, &exact.view(), &prep.export, &a.output)?;
     let mut wrote = vec![a.output.clone()];
     if a.preview {
-        let laid = repeat.apply(&block)?;
         let preview = preview_path(&a.output);
         export(&laid, &exact.view_of(3, 3), &prep.export, &preview)?;
         wrote.push(preview);

@@ -107,6 +107,11 @@ pub fn export(
 ) -> Result<(), Error> {
     let format = Format::from_path(path)?;
     view.check()?;
+    // Refuse before the output file is touched.
+    match format {
+        Format::Png => crate::render::budget::check_raster(pattern, view)?,
+        Format::Svg => crate::render::budget::check_svg(pattern, view)?,
+    }
     let mut file = AtomicFile::create(path)?;
     match format {
         Format::Png => png::write_png(pattern, view, opts, file.writer())?,
