@@ -130,6 +130,8 @@ pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<
         .collect();
     scored.sort();
     let limit = (name.len() / 2).max(2);
+    // A name may be known twice (a role and a palette slot both called ground).
+    scored.dedup_by(|a, b| a.1 == b.1);
     let near: Vec<String> = scored
         .iter()
         .filter(|(d, _)| *d <= limit)

@@ -126,10 +126,10 @@ pub struct RenderArgs {
     #[arg(short, long)]
     pub output: PathBuf,
     /// Width in pixels (with --height).
-    #[arg(long, requires = "height", conflicts_with = "size")]
+    #[arg(long, requires = "height", conflicts_with = "size", allow_hyphen_values = true, value_parser = parse_pixels)]
     pub width: Option<u32>,
     /// Height in pixels (with --width).
-    #[arg(long, requires = "width", conflicts_with = "size")]
+    #[arg(long, requires = "width", conflicts_with = "size", allow_hyphen_values = true, value_parser = parse_pixels)]
     pub height: Option<u32>,
     /// Physical size, e.g. 60x40cm, 600x400mm, 24x16in.
     #[arg(long, allow_hyphen_values = true)]
@@ -254,4 +254,26 @@ pub struct EditionArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A pixel count, with a message that says what is wrong with `-5`, `NaN` or `1e9`.
+fn parse_pixels(s: &str) -> Result<u32, String> {
+    let bad = |why: &str| format!("'{s}' {why}");
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| bad("is not a whole number of pixels"))?;
+    if !v.is_finite() || v.fract() != 0.0 {
+        return Err(bad("is not a whole number of pixels"));
+    }
+    if v < 0.0 {
+        return Err(bad("is negative; sizes are at least 1 pixel"));
+    }
+    if v > u32::MAX as f64 {
+        return Err(bad(&format!(
+            "pixels is beyond any image: the limit is {} px per side",
+            crate::render::MAX_SIDE_PX
+        )));
+    }
+    Ok(v as u32)
 }

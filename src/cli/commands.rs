@@ -472,7 +472,7 @@ pub(super) fn checked_view(p: &Pattern, w: u64, h: u64, dpi: Dpi) -> Result<View
     if w > u32::MAX as u64 || h > u32::MAX as u64 {
         return Err(UserError::TooLarge(format!(
             "{w} × {h} px is too large: it would need {} of RGBA pixels",
-            crate::render::human_bytes(w.saturating_mul(h).saturating_mul(4))
+            crate::render::human_bytes_f64(w as f64 * h as f64 * 4.0)
         ))
         .into());
     }
@@ -486,7 +486,6 @@ fn tile(a: TileArgs) -> Result<(), Error> {
     let prep = prepare(&a.pattern, format)?;
     let block = prep.effects.apply_geometry(&prep.design.resolve()?);
     let exact = ExactTile::new(&block, repeat, prep.dpi)?;
-    let as_block = TextileRepeat::Block.apply(&block)?;
     // Effects wrap the way the printer lays the tile; a mirrored tile meets
     // its own reflection, which is continuous without wrapping.
     let shift = match repeat {
@@ -502,13 +501,11 @@ fn tile(a: TileArgs) -> Result<(), Error> {
     });
     let quiet = a.pattern.quiet;
     let laid = repeat.apply(&block)?;
-    // With effects the tile is drawn from the printer's layout, so an effect
-    // reading past the tile edge (ikat) sees the tile's real neighbours.
-    let tile_pattern = if prep.effects.is_empty() {
-        &as_block
-    } else {
-        &laid
-    };
+    // The tile is drawn from the laid-out pattern, not the plain block: the
+    // repeats clip their tile, and a clipped fill rasterises a level apart from
+    // an unclipped one, so only this tile matches the preview pixel for pixel;
+    // and an effect reading past the tile edge (ikat) sees real neighbours.
+    let tile_pattern = &laid;
     let stage = pixel_stage(&prep, tile_pattern, &exact.view(), format, wrap, quiet)?;
     export_with(tile_pattern, &exact.view(), &prep.export, &stage, &a.output)?;
     let mut wrote = vec![a.output.clone()];

@@ -42,7 +42,13 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             };
         }
     };
-    match commands::run(cli) {
+    // A panic is a bug; the hook (see `install_panic_hook`) has printed one
+    // line for it, and the exit code says "internal error".
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
+    let Ok(result) = run else {
+        return 2;
+    };
+    match result {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("wastra: {}", one_line(&e));
@@ -59,4 +65,31 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
 
 fn one_line(e: &Error) -> String {
     e.to_string().replace('\n', " ")
+}
+
+/// Makes a panic print one line, `wastra: internal error: …`, instead of a
+/// backtrace; [`main_with_args`] then exits with code 2. Only the first panic
+/// is printed (render threads may panic together).
+pub fn install_panic_hook() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static PRINTED: AtomicBool = AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|info| {
+        if PRINTED.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "wastra: internal error: {}{at} (this is a bug; please report it)",
+            msg.replace('\n', " ")
+        );
+    }));
 }

@@ -71,7 +71,12 @@ impl AtomicFile {
             name.to_string_lossy(),
             std::process::id()
         ));
-        let f = File::create(&temp).map_err(|e| Error::io(target, e))?;
+        let f = File::create(&temp).map_err(|e| {
+            UserError::invalid(
+                "output",
+                format!("cannot write '{}': {e}", target.display()),
+            )
+        })?;
         live().push(temp.clone());
         Ok(AtomicFile {
             target: target.to_path_buf(),

@@ -359,6 +359,12 @@ pub fn export_with(
     let format = Format::from_path(path)?;
     view.check()?;
     check_options(format, view, opts)?;
+    // Refuse before the output file is touched.
+    if format.is_raster() {
+        crate::render::budget::check_raster(pattern, view)?;
+    } else {
+        crate::render::budget::check_svg(pattern, view)?;
+    }
     let mut file = AtomicFile::create(path)?;
     match format {
         Format::Png => png::write_png(pattern, view, opts, stage, file.writer())?,

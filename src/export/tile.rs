@@ -68,7 +68,12 @@ impl ExactTile {
 
     /// The view of `across` × `down` tiles.
     pub fn view_of(&self, across: u32, down: u32) -> View {
-        View::new(self.width * across, self.height * down, self.transform)
+        // Saturating: an absurd tile count is then refused by `View::check`.
+        View::new(
+            self.width.saturating_mul(across),
+            self.height.saturating_mul(down),
+            self.transform,
+        )
     }
 }
 

@@ -135,6 +135,9 @@ pub struct Dpi(Positive);
 impl Dpi {
     /// The print default: 300 dpi.
     pub const DEFAULT: f64 = 300.0;
+    /// Resolutions accepted from text (the command line): 1 to 100,000 dpi.
+    /// Printers stop near 2400; below 1 every motif is smaller than a pixel.
+    pub const RANGE: (f64, f64) = (1.0, 100_000.0);
     /// A resolution of `dpi`, if positive and finite.
     pub fn new(dpi: f64) -> Option<Self> {
         Positive::new(dpi).map(Self)
@@ -166,9 +169,16 @@ impl FromStr for Dpi {
             .trim()
             .parse()
             .map_err(|_| UserError::invalid("dpi", format!("'{s}' is not a number")))?;
-        Dpi::new(v).ok_or_else(|| {
+        let dpi = Dpi::new(v).ok_or_else(|| {
             UserError::invalid("dpi", format!("must be a positive number, got '{s}'"))
-        })
+        })?;
+        if !(Dpi::RANGE.0..=Dpi::RANGE.1).contains(&v) {
+            return Err(UserError::invalid(
+                "dpi",
+                format!("{s} is outside {}..{}", Dpi::RANGE.0, Dpi::RANGE.1),
+            ));
+        }
+        Ok(dpi)
     }
 }
 
@@ -199,7 +209,7 @@ impl FromStr for PhysicalSize {
             (None, Some(u)) => {
                 let v: f64 = w.trim().parse().map_err(|_| bad())?;
                 Length::from_mm(v * u.mm()).ok_or_else(|| {
-                    UserError::invalid("size", format!("'{s}': width must be positive"))
+                    UserError::invalid("size", format!("'{s}': width must be positive and finite"))
                 })?
             }
             (None, None) => return Err(bad()),
@@ -270,7 +280,7 @@ mod tests {
 
     #[test]
     fn dpi_rejects_zero_nan_and_negative() {
-        for bad in ["0", "-1", "NaN", "inf", "x"] {
+        for bad in ["0", "-1", "NaN", "inf", "x", "0.5", "1e300"] {
             assert!(bad.parse::<Dpi>().is_err(), "{bad}");
         }
     }

@@ -10,7 +10,10 @@ use exmex::prelude::*;
 
 /// A number or a formula, as written in a motif file.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "wrong type: expected a number or a formula in quotes"
+)]
 pub enum Expr {
     /// A literal.
     Number(f64),
@@ -77,6 +80,10 @@ impl Expr {
     pub fn eval(&self, scope: &dyn Scope) -> Result<f64, ExprError> {
         let v = match self {
             Expr::Number(v) => *v,
+            // exmex reads no exponents ("1e3"), so a quoted plain number is read here.
+            Expr::Formula(s) if s.trim().parse::<f64>().is_ok() => {
+                s.trim().parse::<f64>().unwrap_or(f64::NAN)
+            }
             Expr::Formula(s) => {
                 if s.len() > MAX_FORMULA_LEN {
                     return Err(ExprError::Syntax(format!(

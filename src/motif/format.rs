@@ -101,7 +101,10 @@ pub struct ParamSpec {
 
 /// A parameter value as written in a file or on the command line.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "wrong type: expected a number or a quoted text value"
+)]
 pub enum ParamValue {
     /// A number (for `mm`, in millimetres).
     Number(f64),

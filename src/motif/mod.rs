@@ -166,6 +166,50 @@ impl Motif {
         Ok(motif)
     }
 
+    /// Checks the palettes and palette slots the motif names exist in `palettes`
+    /// (done apart from [`Motif::from_file`] because the built-in palettes are
+    /// themselves loaded with the built-in motifs).
+    pub fn check_palettes(&self, palettes: &[palette::Palette]) -> Result<(), UserError> {
+        let bad = |message: String| UserError::MotifFile {
+            file: self.name().to_string(),
+            message,
+        };
+        let find = |name: &str, whose: &str| {
+            palettes.iter().find(|p| p.name == name).ok_or_else(|| {
+                let e =
+                    UserError::unknown("palette", name, palettes.iter().map(|p| p.name.as_str()));
+                bad(format!("{whose}: {e}"))
+            })
+        };
+        let mut used = vec![find(&self.file.colors.palette, "[colors] palette")?];
+        for (pname, preset) in &self.file.presets {
+            if let Some(p) = &preset.palette {
+                used.push(find(p, &format!("preset '{pname}'"))?);
+            }
+        }
+        for (role, spec) in &self.file.colors.roles {
+            if spec.starts_with('#') {
+                palette::parse_colour(spec)
+                    .map_err(|e| bad(format!("colour role '{role}': {e}")))?;
+                continue;
+            }
+            for p in &used {
+                if !spec.split('|').any(|slot| p.slot(slot.trim()).is_some()) {
+                    let e = UserError::unknown(
+                        "palette slot",
+                        spec,
+                        p.slots.keys().map(String::as_str),
+                    );
+                    return Err(bad(format!(
+                        "colour role '{role}' in palette '{}': {e}",
+                        p.name
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Loads and checks a motif file from disk.
     pub fn from_path(path: &Path) -> Result<Self, Error> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -180,12 +224,26 @@ impl Motif {
             .into());
         }
         let src = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Ok(load::parse_motif(&src, &path.display().to_string())?)
+        Ok(Self::parse_checked(&src, &path.display().to_string())?)
     }
 
     /// Parses and checks a motif from TOML text.
     pub fn from_toml(source: &str) -> Result<Self, UserError> {
-        load::parse_motif(source, "<motif>")
+        Self::parse_checked(source, "<motif>")
+    }
+
+    /// Parses `source` and checks it, palettes included, naming `file` in errors.
+    fn parse_checked(source: &str, file: &str) -> Result<Self, UserError> {
+        let m = load::parse_motif(source, file)?;
+        m.check_palettes(registry::Library::builtin().palettes())
+            .map_err(|e| match e {
+                UserError::MotifFile { message, .. } => UserError::MotifFile {
+                    file: file.to_string(),
+                    message,
+                },
+                other => other,
+            })?;
+        Ok(m)
     }
 
     /// The file as parsed.

@@ -99,7 +99,17 @@ impl std::fmt::Display for Value {
 }
 
 /// Formats a number without trailing zeros: 40, 0.55, 12.5.
+/// Huge and tiny magnitudes (a hostile file's 1e300) use exponent notation.
 pub fn trim_float(v: f64) -> String {
+    if !v.is_finite() || v.abs() >= 1e9 || (v != 0.0 && v.abs() < 1e-6) {
+        let s = format!("{v:.3e}");
+        return match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        };
+    }
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

@@ -29,6 +29,7 @@ impl Library {
                 .iter()
                 .map(|(file, src)| {
                     parse_motif(src, &format!("motifs/{file}"))
+                        .and_then(|m| m.check_palettes(&palettes).map(|()| m))
                         .unwrap_or_else(|e| panic!("built-in motif is invalid: {e}"))
                 })
                 .collect();

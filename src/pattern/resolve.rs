@@ -16,6 +16,7 @@ use crate::geom::{regular_polygon, star, Shape};
 use crate::motif::expr::{Expr, Scope};
 use crate::motif::format::{ClipSpec, Layer, ShapeSpec};
 use crate::motif::palette::{parse_colour, Colour, Palette};
+use crate::motif::params::trim_float;
 use crate::motif::registry::Library;
 use crate::motif::{Condition, Motif, ParamValues, Value};
 
@@ -24,6 +25,18 @@ use crate::motif::{Condition, Motif, ParamValues, Value};
 pub const MAX_FILLS_PER_CELL: usize = 200_000;
 /// Most rotational copies of one shape.
 pub const MAX_COPIES: usize = 10_000;
+/// Most path segments one period may hold (about 110 MB of outlines); a
+/// 1000-sided polygon copied 10,000 times is a mistake, not a design.
+pub const MAX_SEGMENTS_PER_CELL: usize = 2_000_000;
+/// Widest a shape (or stroke) may be, in cell diagonals: shapes may overlap
+/// their neighbours, but one spanning thousands of cells would be drawn
+/// thousands of times in every tile.
+pub const MAX_SHAPE_CELLS: f64 = 16.0;
+/// Most a cell's sides may differ in length (a needle-thin cell repeats
+/// millions of times across a small image).
+pub const MAX_CELL_ASPECT: f64 = 1000.0;
+/// Smallest and largest physical cell side, in mm (0.01 mm to 10 m).
+pub const CELL_MM_RANGE: (f64, f64) = (0.01, 10_000.0);
 /// Flattening/approximation tolerance, in drawing units (1/100000 of a repeat).
 pub const TOLERANCE: f64 = 1e-5;
 
@@ -155,6 +168,7 @@ pub(crate) fn geometry_in(
         };
         (lattice, group.ops(&lattice))
     };
+    let reach = check_cell(&lattice, unit_mm)?;
     // A frieze reduces along x only: its band does not repeat vertically.
     let reduce = |c: Point| -> Vec2 {
         let t = lattice.reduce(c);
@@ -178,6 +192,7 @@ pub(crate) fn geometry_in(
     };
     let mut fills = Vec::new();
     let mut clips = Vec::new();
+    let mut segments = 0usize;
     for (i, layer) in f.layers.iter().enumerate() {
         let lname = layer
             .name
@@ -198,9 +213,11 @@ pub(crate) fn geometry_in(
         } else {
             &[Affine::IDENTITY]
         };
+        let before = fills.len();
         for u in units::images(&units, ops_here, &reduce) {
             units::emit(u, None, &mut fills, &mut clips);
         }
+        check_fills(&fills[before..], reach, &mut segments, &lname)?;
         if fills.len() > MAX_FILLS_PER_CELL {
             return Err(err(
                 &lname,
@@ -551,6 +568,76 @@ fn along_marks(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Vec<Be
     Ok(out)
 }
 
+/// Checks the cell is neither needle-thin nor absurdly small or large, and
+/// returns the widest a shape may be, in drawing units.
+fn check_cell(lattice: &Lattice, unit_mm: f64) -> Result<f64, UserError> {
+    let (la, lb) = (lattice.a.hypot(), lattice.b.hypot());
+    if la.max(lb) > MAX_CELL_ASPECT * la.min(lb) {
+        return Err(err(
+            "lattice",
+            format!(
+                "cell sides {} and {} differ more than {MAX_CELL_ASPECT} times, the limit",
+                trim_float(la),
+                trim_float(lb)
+            ),
+        ));
+    }
+    let cell_mm = la.max(lb) * unit_mm;
+    if !(CELL_MM_RANGE.0..=CELL_MM_RANGE.1).contains(&cell_mm) {
+        return Err(err(
+            "lattice",
+            format!(
+                "a cell {} mm across is outside the limits {} mm to {} m",
+                trim_float(cell_mm),
+                CELL_MM_RANGE.0,
+                CELL_MM_RANGE.1 / 1000.0
+            ),
+        ));
+    }
+    Ok(MAX_SHAPE_CELLS * (la + lb))
+}
+
+/// Checks new fills are finite, at most `reach` wide, and keeps the period's
+/// segment count under [`MAX_SEGMENTS_PER_CELL`].
+fn check_fills(
+    fills: &[Fill],
+    reach: f64,
+    segments: &mut usize,
+    what: &str,
+) -> Result<(), UserError> {
+    for f in fills {
+        if f.path
+            .elements()
+            .iter()
+            .any(|el| el_points(el).any(|q| !q.x.is_finite() || !q.y.is_finite()))
+        {
+            return Err(err(what, "coordinates are not finite numbers"));
+        }
+        let b = f.path.bounding_box();
+        if !(b.width() <= reach && b.height() <= reach) {
+            return Err(err(
+                what,
+                format!(
+                    "a shape is {} × {} units, larger than {MAX_SHAPE_CELLS} cell diagonals ({}), the limit",
+                    trim_float(b.width()),
+                    trim_float(b.height()),
+                    trim_float(reach)
+                ),
+            ));
+        }
+        *segments += f.path.elements().len();
+        if *segments > MAX_SEGMENTS_PER_CELL {
+            return Err(err(
+                what,
+                format!(
+                    "the motif's outlines have more than {MAX_SEGMENTS_PER_CELL} segments per cell, the limit"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn shape_paths(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Vec<BezPath>, UserError> {
     let mut out = Vec::new();
     let base = shape_path(s, values, what)?;
@@ -562,6 +649,14 @@ fn shape_paths(s: &ShapeSpec, values: &ParamValues, what: &str) -> Result<Vec<Be
         return Err(err(
             what,
             format!("copies = {copies} must be a whole number from 1 to {MAX_COPIES}"),
+        ));
+    }
+    if base.elements().len() as f64 * copies > MAX_SEGMENTS_PER_CELL as f64 {
+        return Err(err(
+            what,
+            format!(
+                "the motif's outlines have more than {MAX_SEGMENTS_PER_CELL} segments per cell, the limit"
+            ),
         ));
     }
     let about = s
@@ -687,7 +782,14 @@ fn shape_path(s: &ShapeSpec, sc: &ParamValues, what: &str) -> Result<BezPath, Us
             let c = center(s)?;
             let r = positive(need(&s.r, "r")?, "r")?;
             let start = need(&s.start, "start")?.to_radians() + rotate;
-            let sweep = need(&s.sweep, "sweep")?.to_radians();
+            let sweep = need(&s.sweep, "sweep")?;
+            if sweep.abs() > 360.0 {
+                return Err(err(
+                    what,
+                    format!("sweep = {}° must be from -360 to 360", trim_float(sweep)),
+                ));
+            }
+            let sweep = sweep.to_radians();
             KArc::new(c, (r, r), start, sweep, 0.0).into_path(TOLERANCE)
         }
         "polygon" | "polyline" => {

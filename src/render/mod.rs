@@ -9,6 +9,7 @@
 //! threads, and every tile equals the same area of a single-pixmap render
 //! ([`render_reference`]), so output is byte-identical for any `--threads`.
 
+pub mod budget;
 pub mod device;
 pub mod label;
 mod tile;
@@ -75,7 +76,6 @@ impl View {
     /// Checks the size is renderable, stating the memory a full image needs.
     pub fn check(&self) -> Result<(), UserError> {
         let (w, h) = (self.width as u64, self.height as u64);
-        let bytes = w * h * 4;
         if w == 0 || h == 0 {
             return Err(UserError::invalid(
                 "size",
@@ -85,7 +85,7 @@ impl View {
         if w > MAX_SIDE_PX || h > MAX_SIDE_PX || w * h > MAX_PIXELS {
             return Err(UserError::TooLarge(format!(
                 "{w} × {h} px is too large: it would need {} of RGBA pixels (limits: {MAX_SIDE_PX} px per side, {} Mpx)",
-                human_bytes(bytes),
+                human_bytes_f64(w as f64 * h as f64 * 4.0),
                 MAX_PIXELS / 1_000_000
             )));
         }
@@ -95,7 +95,11 @@ impl View {
 
 /// `1.1 GB`, `256 MB`.
 pub fn human_bytes(b: u64) -> String {
-    let b = b as f64;
+    human_bytes_f64(b as f64)
+}
+
+/// [`human_bytes`] of a byte count that may exceed `u64`.
+pub fn human_bytes_f64(b: f64) -> String {
     if b >= 1e12 {
         format!("{:.1} TB", b / 1e12)
     } else if b >= 1e9 {
@@ -150,6 +154,7 @@ pub fn render_strips(
     mut sink: impl FnMut(Strip) -> Result<(), Error>,
 ) -> Result<(), Error> {
     view.check()?;
+    budget::check_raster(pattern, view)?;
     let scene = Scene::new(pattern, view.transform);
     let pool = pool(opts)?;
     let batch = pool.current_num_threads().max(1) * 2;
@@ -273,14 +278,27 @@ fn copy_out(
     }
 }
 
+/// Reserves `bytes` for a whole image, or says it does not fit in memory
+/// (failing to allocate would abort the process, not return an error).
+fn try_reserve(buf: &mut Vec<u8>, bytes: usize) -> Result<(), UserError> {
+    buf.try_reserve_exact(bytes).map_err(|_| {
+        UserError::TooLarge(format!(
+            "cannot allocate {} for the image; write a PNG file, which is streamed",
+            human_bytes(bytes as u64)
+        ))
+    })
+}
+
 /// Renders the whole view into a new straight-alpha RGBA8 image.
 pub fn render_image(
     pattern: &Pattern,
     view: &View,
     opts: &RenderOptions,
 ) -> Result<image::RgbaImage, Error> {
+    view.check()?;
     let bytes = view.width as usize * view.height as usize * 4;
-    let mut buf = Vec::with_capacity(bytes);
+    let mut buf = Vec::new();
+    try_reserve(&mut buf, bytes)?;
     render_strips(pattern, view, opts, |s| {
         buf.extend_from_slice(&s.data);
         Ok(())
@@ -312,6 +330,7 @@ pub fn render_region(
         )
         .into());
     }
+    budget::check_raster(pattern, &View::new(region.w, region.h, view.transform))?;
     let scene = Scene::new(pattern, view.transform);
     let mut pm = None;
     render_rect(&scene, region, buf, stride, &mut pm)
@@ -321,6 +340,7 @@ pub fn render_region(
 /// without tiles or threads. Tests compare every optimised path against it.
 pub fn render_reference(pattern: &Pattern, view: &View) -> Result<image::RgbaImage, Error> {
     view.check()?;
+    budget::check_raster(pattern, view)?;
     let scene = Scene::new(pattern, view.transform);
     let mut pm = None;
     tile::render_with_margin(
@@ -334,7 +354,9 @@ pub fn render_reference(pattern: &Pattern, view: &View) -> Result<image::RgbaIma
         &mut pm,
     )
     .ok_or_else(|| Error::Internal("cannot allocate the reference pixmap".into()))?;
-    let mut out = vec![0u8; view.width as usize * view.height as usize * 4];
+    let mut out = Vec::new();
+    try_reserve(&mut out, view.width as usize * view.height as usize * 4)?;
+    out.resize(view.width as usize * view.height as usize * 4, 0);
     copy_out(
         &scene,
         pm.as_ref().expect("rendered"),
