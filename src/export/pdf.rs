@@ -25,7 +25,7 @@ use kurbo::{Affine, BezPath, Rect, Shape as _};
 use super::{ExportOptions, Page};
 use crate::error::Error;
 use crate::motif::palette::Colour;
-use crate::pattern::{FillRule, Lattice, Pattern};
+use crate::pattern::{FillRule, Pattern};
 
 /// Points per millimetre.
 const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -177,14 +177,7 @@ fn draw_runs(
     visible: Rect,
     opts: &ExportOptions,
 ) -> Result<(), Error> {
-    let linear = {
-        let c = t.as_coeffs();
-        Affine::new([c[0], c[1], c[2], c[3], 0.0, 0.0])
-    };
-    let lattice = Lattice {
-        a: (linear * pattern.lattice.a.to_point()).to_vec2(),
-        b: (linear * pattern.lattice.b.to_point()).to_vec2(),
-    };
+    let lattice = pattern.lattice.linear_image(t);
     let fills = &pattern.fills;
     let mut i = 0;
     while i < fills.len() {

@@ -18,7 +18,7 @@ use super::ExportOptions;
 use crate::error::Error;
 use crate::geom::{Dpi, PhysicalSize};
 use crate::motif::palette::{format_colour, Colour};
-use crate::pattern::{FillRule, Lattice, Pattern};
+use crate::pattern::{FillRule, Pattern};
 use crate::render::View;
 
 fn num(v: f64) -> String {
@@ -93,14 +93,7 @@ pub fn document(
             pattern.motif
         )))
         .add(background);
-    let linear = {
-        let c = t.as_coeffs();
-        Affine::new([c[0], c[1], c[2], c[3], 0.0, 0.0])
-    };
-    let lattice = Lattice {
-        a: (linear * pattern.lattice.a.to_point()).to_vec2(),
-        b: (linear * pattern.lattice.b.to_point()).to_vec2(),
-    };
+    let lattice = pattern.lattice.linear_image(t);
     let viewport = Rect::new(0.0, 0.0, wpx, hpx);
     let mut defs = Definitions::new();
     let mut body = Group::new();

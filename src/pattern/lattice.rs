@@ -25,6 +25,17 @@ impl Lattice {
         Affine::new([self.a.x, self.a.y, self.b.x, self.b.y, 0.0, 0.0])
     }
 
+    /// The lattice under the linear part of `t` (translation ignored: a
+    /// lattice is a set of vectors, not of points).
+    pub fn linear_image(&self, t: Affine) -> Lattice {
+        let c = t.as_coeffs();
+        let lin = |v: Vec2| Vec2::new(c[0] * v.x + c[2] * v.y, c[1] * v.x + c[3] * v.y);
+        Lattice {
+            a: lin(self.a),
+            b: lin(self.b),
+        }
+    }
+
     /// Area of one cell.
     pub fn cell_area(&self) -> f64 {
         self.a.cross(self.b).abs()

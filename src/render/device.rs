@@ -83,10 +83,6 @@ pub struct Scene {
 impl Scene {
     /// Prepares `pattern` under `transform` (drawing units → device pixels).
     pub fn new(pattern: &Pattern, transform: Affine) -> Self {
-        let linear = Affine::new({
-            let c = transform.as_coeffs();
-            [c[0], c[1], c[2], c[3], 0.0, 0.0]
-        });
         // Lattice vectors are snapped to 1/65536 px: an integer pixel period
         // becomes exactly integer, so a tile and its translates rasterise alike.
         let snap = |v: Vec2| {
@@ -95,9 +91,10 @@ impl Scene {
                 (v.y * 65536.0).round() / 65536.0,
             )
         };
+        let lattice = pattern.lattice.linear_image(transform);
         let lattice = Lattice {
-            a: snap((linear * pattern.lattice.a.to_point()).to_vec2()),
-            b: snap((linear * pattern.lattice.b.to_point()).to_vec2()),
+            a: snap(lattice.a),
+            b: snap(lattice.b),
         };
         let fills = pattern
             .fills
