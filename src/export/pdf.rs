@@ -178,12 +178,9 @@ fn draw_runs(
     opts: &ExportOptions,
 ) -> Result<(), Error> {
     let lattice = pattern.lattice.linear_image(t);
-    let fills = &pattern.fills;
-    let mut i = 0;
-    while i < fills.len() {
+    for run in pattern.runs() {
         opts.cancel.check()?;
-        let key = (pattern.colours[fills[i].role], fills[i].rule, fills[i].clip);
-        let mut j = i;
+        let key = (run.colour, run.rule, run.clip);
         let mut bbox: Option<Rect> = None;
         let mut builder = surface.stream_builder();
         {
@@ -205,17 +202,14 @@ fn draw_runs(
                     pushed += 1;
                 }
             }
-            while j < fills.len()
-                && (pattern.colours[fills[j].role], fills[j].rule, fills[j].clip) == key
-            {
-                let mut p = fills[j].path.clone();
+            for f in run.fills {
+                let mut p = f.path.clone();
                 p.apply_affine(t);
                 let b = p.bounding_box();
                 bbox = Some(bbox.map_or(b, |x| x.union(b)));
                 if let Some(kp) = path(&p) {
                     s.draw_path(&kp);
                 }
-                j += 1;
             }
             for _ in 0..pushed {
                 s.pop();
@@ -231,7 +225,6 @@ fn draw_runs(
                 surface.pop();
             }
         }
-        i = j;
     }
     Ok(())
 }

@@ -97,13 +97,9 @@ pub fn document(
     let viewport = Rect::new(0.0, 0.0, wpx, hpx);
     let mut defs = Definitions::new();
     let mut body = Group::new();
-    let fills = &pattern.fills;
-    let mut i = 0;
-    let mut run_id = 0;
     let mut defined_clips = vec![false; pattern.clips.len()];
-    while i < fills.len() {
-        let key = (pattern.colours[fills[i].role], fills[i].rule, fills[i].clip);
-        let mut j = i;
+    for (run_id, run) in pattern.runs().enumerate() {
+        let key = (run.colour, run.rule, run.clip);
         let mut group = Group::new().set("id", format!("r{run_id}"));
         let (fill, opacity) = paint(key.0);
         group = group.set("fill", fill);
@@ -118,15 +114,12 @@ pub fn document(
             group = group.set("clip-path", format!("url(#c{c})"));
         }
         let mut bbox: Option<Rect> = None;
-        while j < fills.len()
-            && (pattern.colours[fills[j].role], fills[j].rule, fills[j].clip) == key
-        {
-            let mut p = fills[j].path.clone();
+        for f in run.fills {
+            let mut p = f.path.clone();
             p.apply_affine(t);
             let b = p.bounding_box();
             bbox = Some(bbox.map_or(b, |x| x.union(b)));
             group = group.add(Path::new().set("d", path_data(&p)));
-            j += 1;
         }
         defs = defs.add(group);
         if let Some(b) = bbox {
@@ -143,8 +136,6 @@ pub fn document(
                 );
             }
         }
-        run_id += 1;
-        i = j;
     }
     doc = doc.add(defs).add(body);
     doc

@@ -110,6 +110,19 @@ impl Clip {
     }
 }
 
+/// Consecutive fills of a pattern with one colour, rule and clip.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// Colour of every fill in the run.
+    pub colour: Colour,
+    /// Fill rule of every fill in the run.
+    pub rule: FillRule,
+    /// Clip of every fill in the run.
+    pub clip: Option<usize>,
+    /// The fills.
+    pub fills: &'a [Fill],
+}
+
 /// A resolved, immutable pattern: geometry, layout and colours.
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -153,6 +166,27 @@ impl Pattern {
     /// Whether a period draws nothing (a plain ground).
     pub fn is_empty(&self) -> bool {
         self.fills.is_empty()
+    }
+
+    /// The fills split into runs of consecutive fills sharing colour, rule and
+    /// clip: the unit a vector exporter defines once and places per repeat
+    /// (painting order matters only between runs, not inside one).
+    pub fn runs(&self) -> impl Iterator<Item = Run<'_>> {
+        let key = |f: &Fill| (self.colours[f.role], f.rule, f.clip);
+        let mut rest: &[Fill] = &self.fills;
+        std::iter::from_fn(move || {
+            let first = rest.first()?;
+            let k = key(first);
+            let n = rest.iter().take_while(|f| key(f) == k).count();
+            let (fills, tail) = rest.split_at(n);
+            rest = tail;
+            Some(Run {
+                colour: k.0,
+                rule: k.1,
+                clip: k.2,
+                fills,
+            })
+        })
     }
 
     /// Whether every pixel will be opaque.

@@ -67,7 +67,8 @@ impl View {
         }
     }
 
-    /// The same view shifted so image pixel `(x, y)` shows what `(0, 0)` did.
+    /// The same view moved so image pixel `(0, 0)` shows what `(x, y)` did
+    /// (negative values add room on the top and left, as bleed does).
     pub fn shifted(mut self, x: f64, y: f64) -> Self {
         self.transform = Affine::translate(Vec2::new(-x, -y)) * self.transform;
         self
