@@ -228,14 +228,10 @@ proptest! {
         }
     }
 
-    // KNOWN BUG, not fixed here: `render_region` at an arbitrary (x, y) differs
-    // from the same pixels of a whole render by a few levels on some curved
-    // outlines (seen: 2 to 7 of 255, axis-aligned and rotated views alike, in
-    // about 1 of 50 random cases). Strips, whose tiles start at multiples of
-    // 256 rows and equal tile widths, are exact (see below). Run with
-    // `cargo test --test properties -- --ignored` to reproduce.
+    /// Regression: a polygon's implicit closing line was not split into short
+    /// lines, so tiny-skia chopped it at tile edges and a region differed from
+    /// the whole render by up to 7 levels (about 1 case in 50).
     #[test]
-    #[ignore = "known bug: render_region differs from a full render by a few levels"]
     fn a_region_equals_the_crop_of_a_full_render(
         p in pattern(),
         size in (1u32..300, 1u32..300),

@@ -203,26 +203,39 @@ pub fn to_skia(path: &BezPath, t: Vec2, origin: (i64, i64)) -> Option<tiny_skia:
 /// Flattens curves to lines and splits every line to at most [`MAX_SEGMENT_PX`].
 pub fn subdivide(path: &BezPath) -> BezPath {
     let mut out = BezPath::new();
-    let mut last = Point::ORIGIN;
+    let (mut start, mut last) = (Point::ORIGIN, Point::ORIGIN);
     kurbo::flatten(path.iter(), FLATTEN_TOLERANCE_PX, |el| match el {
         PathEl::MoveTo(p) => {
             out.move_to(p);
-            last = p;
+            (start, last) = (p, p);
         }
         PathEl::LineTo(p) => {
-            let d = p - last;
-            let n = ((d.x.abs().max(d.y.abs()) / MAX_SEGMENT_PX).ceil() as usize)
-                .clamp(1, 1 << MAX_SUBDIVISION_DEPTH);
-            for i in 1..n {
-                out.line_to(last + d * (i as f64 / n as f64));
-            }
-            out.line_to(p);
+            split_line(&mut out, last, p);
             last = p;
         }
-        PathEl::ClosePath => out.close_path(),
+        PathEl::ClosePath => {
+            // The closing line is as long as any other: split it too, or
+            // tiny-skia chops it at the pixmap edge like any long line.
+            if last != start {
+                split_line(&mut out, last, start);
+            }
+            out.close_path();
+            last = start;
+        }
         PathEl::QuadTo(..) | PathEl::CurveTo(..) => unreachable!("flatten emits lines only"),
     });
     out
+}
+
+/// Appends the line `from`–`to` as pieces of at most [`MAX_SEGMENT_PX`].
+fn split_line(out: &mut BezPath, from: Point, to: Point) {
+    let d = to - from;
+    let n = ((d.x.abs().max(d.y.abs()) / MAX_SEGMENT_PX).ceil() as usize)
+        .clamp(1, 1 << MAX_SUBDIVISION_DEPTH);
+    for i in 1..n {
+        out.line_to(from + d * (i as f64 / n as f64));
+    }
+    out.line_to(to);
 }
 
 #[cfg(test)]
@@ -246,6 +259,34 @@ mod tests {
         // A chord polygon within 0.05 px of a 400 px circle loses < 0.05 px of radius.
         let r_eff = (s.area().abs() / std::f64::consts::PI).sqrt();
         assert!((400.0 - r_eff).abs() < FLATTEN_TOLERANCE_PX, "{r_eff}");
+    }
+
+    /// Regression: the implicit closing line of a polygon was left whole, so a
+    /// long one was chopped at tile edges and `render_region` differed from a
+    /// whole render by up to 7 levels.
+    #[test]
+    fn closing_lines_are_split_like_any_other() {
+        let mut tri = BezPath::new();
+        tri.move_to((0.0, 0.0));
+        tri.line_to((10.0, 0.0));
+        tri.line_to((0.0, 100.0));
+        tri.close_path();
+        let s = subdivide(&tri);
+        let mut last = Point::ORIGIN;
+        let mut start = Point::ORIGIN;
+        for el in s.elements() {
+            match *el {
+                PathEl::MoveTo(p) => (start, last) = (p, p),
+                PathEl::LineTo(p) => {
+                    let d = p - last;
+                    assert!(d.x.abs().max(d.y.abs()) <= MAX_SEGMENT_PX + 1e-9, "{last:?}–{p:?}");
+                    last = p;
+                }
+                PathEl::ClosePath => assert_eq!(last, start, "closing line left implicit"),
+                _ => panic!("curve left: {el:?}"),
+            }
+        }
+        assert!((s.area() - tri.area()).abs() < 1e-9);
     }
 
     #[test]
