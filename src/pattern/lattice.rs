@@ -50,24 +50,31 @@ impl Lattice {
     /// has one made of small integer combinations (every rectangular, square and
     /// hexagonal lattice does; a generic oblique one does not).
     pub fn rect_period(&self) -> Option<(f64, f64)> {
+        let (x, y) = self.rect_period_steps()?;
+        Some((self.at(x.0, x.1).x, self.at(y.0, y.1).y))
+    }
+
+    /// The integer combinations `(n, m)` whose translations are the sides of
+    /// [`rect_period`](Self::rect_period): `(along x, along y)`.
+    pub fn rect_period_steps(&self) -> Option<((i64, i64), (i64, i64))> {
         let eps = 1e-9 * (self.a.hypot() + self.b.hypot());
-        let mut best_x: Option<f64> = None;
-        let mut best_y: Option<f64> = None;
+        let mut best_x: Option<(f64, (i64, i64))> = None;
+        let mut best_y: Option<(f64, (i64, i64))> = None;
         for n in -6i64..=6 {
             for m in -6i64..=6 {
                 if n == 0 && m == 0 {
                     continue;
                 }
                 let v = self.at(n, m);
-                if v.y.abs() < eps && v.x > eps && best_x.is_none_or(|b| v.x < b - eps) {
-                    best_x = Some(v.x);
+                if v.y.abs() < eps && v.x > eps && best_x.is_none_or(|b| v.x < b.0 - eps) {
+                    best_x = Some((v.x, (n, m)));
                 }
-                if v.x.abs() < eps && v.y > eps && best_y.is_none_or(|b| v.y < b - eps) {
-                    best_y = Some(v.y);
+                if v.x.abs() < eps && v.y > eps && best_y.is_none_or(|b| v.y < b.0 - eps) {
+                    best_y = Some((v.y, (n, m)));
                 }
             }
         }
-        Some((best_x?, best_y?))
+        Some((best_x?.1, best_y?.1))
     }
 
     /// Every `(n, m)` whose translate of `bbox` meets `view` (all in drawing units).

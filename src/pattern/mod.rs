@@ -140,6 +140,13 @@ pub struct Pattern {
     /// only, in the band `0 ≤ y ≤ lattice.b.y` of row zero; elsewhere the
     /// ground shows. See [`frieze`].
     pub frieze: bool,
+    /// The mirror repeat of the tile `(0, 0)–(w, h)`: the other three quadrants
+    /// of each `2w × 2h` period are its mirror images. A printer mirrors the
+    /// tile's pixels, so where the tile is a whole number of pixels the
+    /// rasteriser mirrors pixels too rather than drawing mirrored outlines
+    /// (anti-aliasing is not mirror-symmetric). Set by
+    /// [`TextileRepeat::Mirror`](repeat::TextileRepeat::Mirror).
+    pub mirror_tile: Option<(f64, f64)>,
     /// Role names, indexed by [`Fill::role`].
     pub roles: Vec<String>,
     /// Colour of each role.

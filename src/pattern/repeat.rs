@@ -111,6 +111,7 @@ impl TextileRepeat {
             fills: Arc::new(fills),
             clips,
             bbox,
+            mirror_tile: (self == Self::Mirror).then_some((w, h)),
             ..p.clone()
         })
     }

@@ -964,6 +964,7 @@ pub fn resolve_with(
         fills: Arc::new(g.fills),
         clips: g.clips,
         frieze: g.frieze,
+        mirror_tile: None,
         background: resolved[ground],
         roles: g.roles,
         colours: resolved,

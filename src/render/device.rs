@@ -24,6 +24,9 @@
 use kurbo::{Affine, BezPath, PathEl, Point, Rect, Shape as _, Vec2};
 use tiny_skia::{Paint, PathBuilder};
 
+use std::sync::Arc;
+
+use super::period::{Layout, PeriodImage};
 use crate::pattern::{FillRule, Lattice, Pattern};
 
 /// Overlap rendered around each tile and cropped away, in pixels.
@@ -78,6 +81,10 @@ pub struct Scene {
     pub background: tiny_skia::Color,
     /// Whether every colour is opaque (then premultiplied equals straight alpha).
     pub opaque: bool,
+    /// How pixels repeat.
+    pub layout: Layout,
+    /// One period, drawn once and copied, when that is exact and worth it.
+    pub period: Option<Arc<PeriodImage>>,
 }
 
 impl Scene {
@@ -132,7 +139,10 @@ impl Scene {
             })
             .collect();
         let bg = pattern.background;
+        let layout = Layout::of(pattern, transform, &lattice);
         Scene {
+            layout,
+            period: None,
             fills,
             clips,
             frieze: pattern.frieze,
@@ -140,6 +150,17 @@ impl Scene {
             background: tiny_skia::Color::from_rgba8(bg.red, bg.green, bg.blue, bg.alpha),
             opaque: bg.alpha == 255 && pattern.colours.iter().all(|c| c.alpha == 255),
         }
+    }
+
+    /// The scene with its period image, when copying one is exact and worth
+    /// it for `area` output pixels (see [`super::period`]).
+    pub fn with_period(
+        mut self,
+        area: u64,
+        pool: Option<&rayon::ThreadPool>,
+    ) -> Result<Self, crate::error::Error> {
+        self.period = PeriodImage::build(&self, area, pool)?.map(Arc::new);
+        Ok(self)
     }
 
     /// Every `(n, m)` whose lattice translate of `bbox` meets `view`; only row
@@ -161,7 +182,8 @@ impl Scene {
     }
 }
 
-fn quantise(v: f64) -> f64 {
+/// `v` rounded to a multiple of 1/[`QUANTUM`].
+pub(crate) fn quantise(v: f64) -> f64 {
     (v * QUANTUM).round() / QUANTUM
 }
 
@@ -169,10 +191,12 @@ fn quantise(v: f64) -> f64 {
 /// tiny-skia path. `None` for an empty or degenerate path.
 pub fn to_skia(path: &BezPath, t: Vec2, origin: (i64, i64)) -> Option<tiny_skia::Path> {
     let (ox, oy) = (origin.0 as f64, origin.1 as f64);
+    // Quantised before the translation is added: moved by a whole number of
+    // pixels, a point then lands exactly that many pixels away (see `period`).
     let pt = |p: Point| {
         (
-            (quantise(p.x + t.x) - ox) as f32,
-            (quantise(p.y + t.y) - oy) as f32,
+            (quantise(quantise(p.x) + t.x) - ox) as f32,
+            (quantise(quantise(p.y) + t.y) - oy) as f32,
         )
     };
     let mut b = PathBuilder::with_capacity(path.elements().len(), path.elements().len() * 3);
@@ -279,7 +303,10 @@ mod tests {
                 PathEl::MoveTo(p) => (start, last) = (p, p),
                 PathEl::LineTo(p) => {
                     let d = p - last;
-                    assert!(d.x.abs().max(d.y.abs()) <= MAX_SEGMENT_PX + 1e-9, "{last:?}–{p:?}");
+                    assert!(
+                        d.x.abs().max(d.y.abs()) <= MAX_SEGMENT_PX + 1e-9,
+                        "{last:?}–{p:?}"
+                    );
                     last = p;
                 }
                 PathEl::ClosePath => assert_eq!(last, start, "closing line left implicit"),
