@@ -1,11 +1,13 @@
 //! PNG with its physical resolution (pHYs) and either the sRGB chunk or an
-//! embedded ICC profile (iCCP), 8 or 16 bits, streamed strip by strip.
+//! embedded ICC profile (iCCP), 8 or 16 bits, streamed strip by strip and
+//! compressed on every core (see [`idat`]).
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use png::{BitDepth, ColorType, Encoder, PixelDimensions, SrgbRenderingIntent, Unit};
 
+use super::idat;
 use super::stream::{for_each_strip, Channels, Samples};
 use super::{Compression, ExportOptions, ProfileSpace};
 use crate::effects::PixelStage;
@@ -67,15 +69,61 @@ pub fn write_png<W: Write>(
         Compression::Best => png::Compression::High,
     });
     let mut writer = enc.write_header().map_err(internal)?;
-    let mut stream = writer.stream_writer_with_size(1 << 20).map_err(internal)?;
-    let mut buf = Vec::new();
+    let level = idat::Level(match opts.compression {
+        Compression::Fast => 1,
+        Compression::Balanced => 6,
+        Compression::Best => 9,
+    });
+    let bpp = samples.bytes_per_pixel();
+    let (in_row, out_row) = (view.width as usize * 4, view.width as usize * bpp);
+    let pool = crate::render::pool(&opts.render)?;
+    let mut above = vec![0u8; out_row];
+    let mut adler = idat::Checksum::default();
+    let mut converted = Vec::new();
+    let mut pending = level.zlib_header().to_vec();
+    let direct = samples.direct();
     for_each_strip(pattern, view, opts, stage, |strip| {
-        buf.clear();
-        samples.encode(&strip.data, &mut buf);
-        stream
-            .write_all(&buf)
-            .map_err(|e| Error::Internal(format!("writing PNG: {e}")))
+        // Without a colour conversion the workers convert rows as they
+        // compress; a conversion (lcms2) runs here, once per strip.
+        let (input, in_row, bands) = if let Some(d) = direct {
+            let direct = |row: &[u8], out: &mut Vec<u8>| d.encode(row, out);
+            let bands = pool.install(|| {
+                idat::compress_rows(&strip.data, in_row, &above, bpp, level, &direct)
+            })?;
+            (&strip.data[..], in_row, bands)
+        } else {
+            converted.clear();
+            samples.encode(&strip.data, &mut converted);
+            let copy = |row: &[u8], out: &mut Vec<u8>| out.extend_from_slice(row);
+            let bands = pool
+                .install(|| idat::compress_rows(&converted, out_row, &above, bpp, level, &copy))?;
+            (&converted[..], out_row, bands)
+        };
+        let last = &input[input.len() - in_row..];
+        above.clear();
+        if let Some(d) = direct {
+            d.encode(last, &mut above);
+        } else {
+            above.extend_from_slice(last);
+        }
+        for band in bands {
+            adler.add(&band);
+            pending.extend_from_slice(&band.deflated);
+        }
+        // IDAT chunks of at least 1 MiB: few chunk headers, bounded memory.
+        if pending.len() >= 1 << 20 {
+            writer
+                .write_chunk(png::chunk::IDAT, &pending)
+                .map_err(internal)?;
+            pending.clear();
+        }
+        Ok(())
     })?;
-    stream.finish().map_err(internal)?;
+    pending.extend_from_slice(&idat::FINAL_BLOCK);
+    pending.extend_from_slice(&adler.to_be_bytes());
+    writer
+        .write_chunk(png::chunk::IDAT, &pending)
+        .map_err(internal)?;
+    writer.finish().map_err(internal)?;
     Ok(())
 }

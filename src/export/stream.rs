@@ -127,6 +127,46 @@ impl Channels {
     }
 }
 
+/// Samples without a colour conversion: sRGB straight through, alpha kept
+/// if any pixel may need it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Direct {
+    alpha: bool,
+    sixteen: bool,
+    big_endian: bool,
+}
+
+impl Direct {
+    /// Appends the samples of `rgba` (straight RGBA8 pixels) to `out`.
+    pub fn encode(&self, rgba: &[u8], out: &mut Vec<u8>) {
+        let n = rgba.len() / 4;
+        if !self.sixteen {
+            if self.alpha {
+                out.extend_from_slice(rgba);
+            } else {
+                let start = out.len();
+                out.resize(start + n * 3, 0);
+                for (d, p) in out[start..].chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+                    d.copy_from_slice(&p[..3]);
+                }
+            }
+            return;
+        }
+        let keep = if self.alpha { 4 } else { 3 };
+        out.reserve(n * keep * 2);
+        for p in rgba.chunks_exact(4) {
+            for &v in &p[..keep] {
+                let v = v as u16 * 257;
+                out.extend_from_slice(&if self.big_endian {
+                    v.to_be_bytes()
+                } else {
+                    v.to_ne_bytes()
+                });
+            }
+        }
+    }
+}
+
 /// How a strip's straight RGBA8 becomes a file's samples.
 pub(crate) struct Samples {
     pub channels: Channels,
@@ -177,27 +217,28 @@ impl Samples {
         self.channels.count() * if self.sixteen { 2 } else { 1 }
     }
 
+    /// The conversion when no colour profile is involved: plain data that
+    /// any thread can use.
+    pub fn direct(&self) -> Option<Direct> {
+        self.converter.is_none().then_some(Direct {
+            alpha: self.channels.has_alpha(),
+            sixteen: self.sixteen,
+            big_endian: self.big_endian,
+        })
+    }
+
     /// Appends the samples of `rgba` (straight RGBA8 pixels) to `out`.
     pub fn encode(&mut self, rgba: &[u8], out: &mut Vec<u8>) {
         let n = rgba.len() / 4;
         out.reserve(n * self.bytes_per_pixel());
         let alpha = self.channels.has_alpha();
         let Some(conv) = &self.converter else {
-            // sRGB straight through, alpha kept if any pixel may need it.
-            let keep = if alpha { 4 } else { 3 };
-            if !self.sixteen {
-                if alpha {
-                    out.extend_from_slice(rgba);
-                } else {
-                    out.extend(rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
-                }
-            } else {
-                for p in rgba.chunks_exact(4) {
-                    for &v in &p[..keep] {
-                        self.push16(out, v as u16 * 257);
-                    }
-                }
+            Direct {
+                alpha,
+                sixteen: self.sixteen,
+                big_endian: self.big_endian,
             }
+            .encode(rgba, out);
             return;
         };
         self.rgb.clear();
@@ -230,13 +271,5 @@ impl Samples {
                 }
             }
         }
-    }
-
-    fn push16(&self, out: &mut Vec<u8>, v: u16) {
-        out.extend_from_slice(&if self.big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_ne_bytes()
-        });
     }
 }

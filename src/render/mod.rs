@@ -200,7 +200,7 @@ pub struct Strip {
     pub data: Vec<u8>,
 }
 
-fn pool(opts: &RenderOptions) -> Result<rayon::ThreadPool, Error> {
+pub(crate) fn pool(opts: &RenderOptions) -> Result<rayon::ThreadPool, Error> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = opts.threads {
         b = b.num_threads(n.max(1));
