@@ -4,6 +4,7 @@
 # and prints wall time and peak memory, medians of RUNS runs, with ratios.
 #
 #   benches/compare.sh [SIDE_PX] [RUNS]      defaults: 8192 3
+#   WRAP=0 benches/compare.sh                skips the 2 m × 1 m wrap
 #
 # Needs: resvg (`cargo install resvg --locked`), rsvg-convert (Debian
 # librsvg2-bin), GNU time (Debian time). Measures whole processes; on a shared
@@ -47,3 +48,12 @@ report "wastra PNG (2 threads)" "$w" "$w"
 report "wastra PNG (1 thread)" "$w1" "$w"
 report "resvg (wastra's SVG)" "$r" "$w"
 report "rsvg-convert (its SVG)" "$s" "$w"
+
+# The 2 m × 1 m vehicle wrap at 300 dpi (23622 × 11811 px): time and peak
+# memory of the whole command. `cargo bench --bench wrap` sets its time
+# against the png crate's encoder alone on the same pixels.
+if [ "${WRAP:-1}" = 1 ]; then
+  m=$(measure "$bin" render kawung -q -o "$work/wrap.png" --size 2000x1000mm --dpi 300)
+  awk -v m="$m" 'BEGIN { split(m, a, " ");
+    printf "%-24s %8.2f s %8.0f MB   (23622 × 11811 px)\n", "wastra wrap 2 m × 1 m", a[1], a[2] / 1024 }'
+fi

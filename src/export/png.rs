@@ -13,7 +13,7 @@ use super::{Compression, ExportOptions, ProfileSpace};
 use crate::effects::PixelStage;
 use crate::error::Error;
 use crate::pattern::Pattern;
-use crate::render::View;
+use crate::render::{Strip, View, STRIP_ROWS};
 
 fn internal(e: png::EncodingError) -> Error {
     match e {
@@ -30,6 +30,45 @@ pub fn write_png<W: Write>(
     stage: &PixelStage,
     w: W,
 ) -> Result<(), Error> {
+    let samples = Samples::new(pattern, opts, true)?;
+    encode(view.width, view.height, samples, opts, w, |sink| {
+        for_each_strip(pattern, view, opts, stage, sink)
+    })
+}
+
+/// Writes pixels already rendered (straight RGBA8) as PNG with the same
+/// metadata and encoder as [`write_png`]: RGB when every pixel is opaque.
+pub fn write_png_image<W: Write>(
+    img: &image::RgbaImage,
+    opts: &ExportOptions,
+    w: W,
+) -> Result<(), Error> {
+    let alpha = img.pixels().any(|p| p.0[3] != 255);
+    let samples = Samples::with_alpha(alpha, opts, true)?;
+    let (width, height) = img.dimensions();
+    encode(width, height, samples, opts, w, |sink| {
+        let row = width as usize * 4;
+        for (i, rows) in img.as_raw().chunks(row * STRIP_ROWS as usize).enumerate() {
+            sink(&Strip {
+                y: i as u32 * STRIP_ROWS,
+                rows: (rows.len() / row) as u32,
+                data: rows.to_vec(),
+            })?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes a `width × height` PNG whose strips `feed` hands to its sink, top
+/// to bottom.
+fn encode<W: Write>(
+    width: u32,
+    height: u32,
+    mut samples: Samples,
+    opts: &ExportOptions,
+    w: W,
+    feed: impl FnOnce(&mut dyn FnMut(&Strip) -> Result<(), Error>) -> Result<(), Error>,
+) -> Result<(), Error> {
     if opts
         .icc
         .as_ref()
@@ -37,8 +76,7 @@ pub fn write_png<W: Write>(
     {
         return Err(Error::Internal("PNG cannot hold CMYK".into()));
     }
-    let mut samples = Samples::new(pattern, opts, true)?;
-    let mut info = png::Info::with_size(view.width, view.height);
+    let mut info = png::Info::with_size(width, height);
     info.color_type = if samples.channels == Channels::Rgba {
         ColorType::Rgba
     } else {
@@ -75,14 +113,14 @@ pub fn write_png<W: Write>(
         Compression::Best => 9,
     });
     let bpp = samples.bytes_per_pixel();
-    let (in_row, out_row) = (view.width as usize * 4, view.width as usize * bpp);
+    let (in_row, out_row) = (width as usize * 4, width as usize * bpp);
     let pool = crate::render::pool(&opts.render)?;
     let mut above = vec![0u8; out_row];
     let mut adler = idat::Checksum::default();
     let mut converted = Vec::new();
     let mut pending = level.zlib_header().to_vec();
     let direct = samples.direct();
-    for_each_strip(pattern, view, opts, stage, |strip| {
+    feed(&mut |strip| {
         // Without a colour conversion the workers convert rows as they
         // compress; a conversion (lcms2) runs here, once per strip.
         let (input, in_row, bands) = if let Some(d) = direct {

@@ -186,7 +186,11 @@ impl Samples {
     /// Samples for `pattern` under `opts`; 16-bit samples big-endian (PNG) or
     /// native (TIFF).
     pub fn new(pattern: &Pattern, opts: &ExportOptions, big_endian: bool) -> Result<Self, Error> {
-        let alpha = !is_opaque(pattern);
+        Self::with_alpha(!is_opaque(pattern), opts, big_endian)
+    }
+
+    /// Samples with or without an alpha channel.
+    pub fn with_alpha(alpha: bool, opts: &ExportOptions, big_endian: bool) -> Result<Self, Error> {
         let sixteen = opts.bit_depth == BitDepth::Sixteen;
         let converter = match &opts.icc {
             Some(p) => Some(Converter::new(p, opts.intent, opts.bit_depth)?),
