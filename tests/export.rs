@@ -116,7 +116,9 @@ fn png_has_pixel_size_dpi_srgb_and_the_rendered_pixels() {
     ]);
     // 100 mm at 150 dpi = 590.55 px → 591; 50 mm → 295.28 → 295.
     assert!(msg.contains("591 × 295 px at 150 dpi"), "{msg}");
-    assert!(msg.contains("repeat 40.000 mm (236.22 px)"), "{msg}");
+    // The 40 mm repeat is 236.22 px, drawn as 236 px (39.963 mm) so every
+    // repeat is pixel-identical.
+    assert!(msg.contains("repeat 39.963 mm (236 px)"), "{msg}");
     let check = tool("pngcheck", &["-v", s(&f)]);
     assert!(check.contains("591 x 295 image, 24-bit RGB"), "{check}");
     assert!(
@@ -774,8 +776,9 @@ fn a_large_render_streams_in_bounded_memory() {
     );
 }
 
+/// 23622 × 11811 px, 1.1 GB as RGBA; the repeat is drawn once and copied, so
+/// this takes seconds even in a debug build.
 #[test]
-#[ignore = "renders a 2 m × 1 m wrap (23622 × 11811 px, 1.1 GB as RGBA): slow in debug builds"]
 fn wrap_panel_at_300_dpi_streams_well_under_its_raw_size() {
     let d = dir();
     for name in ["wrap.png", "wrap.tif"] {
@@ -792,7 +795,7 @@ fn wrap_panel_at_300_dpi_streams_well_under_its_raw_size() {
             s(&f),
         ]);
         eprintln!("peak RSS for the 23622 × 11811 {name}: {} MB", kb / 1000);
-        assert!(kb < 400_000, "peak RSS {kb} kB");
+        assert!(kb < 300_000, "peak RSS {kb} kB, the target is 300 MB");
         // ImageMagick's default policy refuses 16k+ px sides: ask libtiff/pngcheck.
         let header = if name.ends_with("png") {
             tool("pngcheck", &[s(&f)])

@@ -316,13 +316,26 @@ fn check_output(path: &Path) -> Result<Format, Error> {
     Ok(Format::from_path(path)?)
 }
 
-/// The real repeat, in mm and in (possibly fractional) pixels at `dpi`.
-fn describe_repeat(p: &Pattern, dpi: Dpi) -> String {
-    let px = |mm: f64| trim_float((mm * dpi.px_per_mm() * 100.0).round() / 100.0);
-    match p.repeat_mm() {
-        Some((w, h)) if (w - h).abs() < 1e-6 => format!("repeat {:.3} mm ({} px)", w, px(w)),
-        Some((w, h)) => format!("repeat {:.3} × {:.3} mm ({} × {} px)", w, h, px(w), px(h)),
-        None => format!("cell unit {} mm", trim_float(p.unit_mm)),
+/// The repeat as drawn: in pixels of `view` (whole when the repeat was
+/// snapped to whole pixels) and the real size in mm that makes at `dpi`.
+fn describe_repeat(p: &Pattern, view: &View, dpi: Dpi) -> String {
+    let c = view.transform.as_coeffs();
+    let Some((w, h)) = p.lattice.rect_period().filter(|_| c[1] == 0.0 && c[2] == 0.0) else {
+        return format!("cell unit {} mm", trim_float(p.unit_mm));
+    };
+    let (wpx, hpx) = (w * c[0].abs(), h * c[3].abs());
+    let px = |v: f64| trim_float((v * 100.0).round() / 100.0);
+    let mm = |v: f64| v / dpi.px_per_mm();
+    if (wpx - hpx).abs() < 1e-6 {
+        format!("repeat {:.3} mm ({} px)", mm(wpx), px(wpx))
+    } else {
+        format!(
+            "repeat {:.3} × {:.3} mm ({} × {} px)",
+            mm(wpx),
+            mm(hpx),
+            px(wpx),
+            px(hpx)
+        )
     }
 }
 
@@ -429,7 +442,7 @@ fn render(a: RenderArgs) -> Result<(), Error> {
         eprintln!(
             "wrote {}: {size}, {}{colour}",
             a.output.display(),
-            describe_repeat(&pattern, dpi)
+            describe_repeat(&pattern, &view, dpi)
         );
     }
     Ok(())
