@@ -76,10 +76,19 @@ fn encode(c: &mut Criterion) {
     g.throughput(Throughput::Elements(side as u64 * side as u64));
     let formats: [(&str, ExportOptions); 6] = [
         ("png-fast", ExportOptions::default()),
-        ("png-balanced", with(|o| o.compression = "balanced".parse().unwrap())),
-        ("png-best", with(|o| o.compression = "best".parse().unwrap())),
+        (
+            "png-balanced",
+            with(|o| o.compression = "balanced".parse().unwrap()),
+        ),
+        (
+            "png-best",
+            with(|o| o.compression = "best".parse().unwrap()),
+        ),
         ("tiff-deflate", ExportOptions::default()),
-        ("tiff-lzw", with(|o| o.tiff_compression = TiffCompression::Lzw)),
+        (
+            "tiff-lzw",
+            with(|o| o.tiff_compression = TiffCompression::Lzw),
+        ),
         ("jpeg", ExportOptions::default()),
     ];
     for (name, opts) in &formats {
@@ -88,13 +97,9 @@ fn encode(c: &mut Criterion) {
                 let mut out = Vec::new();
                 match *name {
                     n if n.starts_with("png") => png::write_png(&p, &view, opts, &stage, &mut out),
-                    n if n.starts_with("tiff") => tiff::write_tiff(
-                        &p,
-                        &view,
-                        opts,
-                        &stage,
-                        std::io::Cursor::new(&mut out),
-                    ),
+                    n if n.starts_with("tiff") => {
+                        tiff::write_tiff(&p, &view, opts, &stage, std::io::Cursor::new(&mut out))
+                    }
                     _ => jpeg::write_jpeg(&p, &view, opts, &stage, &mut out),
                 }
                 .unwrap();

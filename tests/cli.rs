@@ -171,6 +171,32 @@ fn palette_and_colour_override_change_the_pixels() {
     );
 }
 
+/// Regression: the tile was written before the preview was checked, so a
+/// preview too large for its format left the old tile already replaced.
+#[test]
+fn tile_preview_that_cannot_be_made_leaves_the_old_tile_alone() {
+    let d = tmp();
+    let out = d.path().join("t.jpg");
+    std::fs::write(&out, b"old tile").unwrap();
+    // A 500 mm tile at 2000 dpi is 39370 px: a JPEG can hold it, but not the
+    // 3 × 3 preview (118110 px a side).
+    let res = wastra(&[
+        "tile",
+        "kawung",
+        "--repeat-size",
+        "500mm",
+        "--dpi",
+        "2000",
+        "-o",
+        out.to_str().unwrap(),
+        "--preview",
+    ]);
+    assert_eq!(res.status.code(), Some(1), "{}", stderr(&res));
+    assert!(stderr(&res).contains("65535"), "{}", stderr(&res));
+    assert_eq!(std::fs::read(&out).unwrap(), b"old tile");
+    assert!(!d.path().join("t-preview.jpg").exists());
+}
+
 #[test]
 fn tile_writes_an_integer_period_and_reports_the_real_repeat() {
     let d = tmp();

@@ -320,7 +320,11 @@ fn check_output(path: &Path) -> Result<Format, Error> {
 /// snapped to whole pixels) and the real size in mm that makes at `dpi`.
 fn describe_repeat(p: &Pattern, view: &View, dpi: Dpi) -> String {
     let c = view.transform.as_coeffs();
-    let Some((w, h)) = p.lattice.rect_period().filter(|_| c[1] == 0.0 && c[2] == 0.0) else {
+    let Some((w, h)) = p
+        .lattice
+        .rect_period()
+        .filter(|_| c[1] == 0.0 && c[2] == 0.0)
+    else {
         return format!("cell unit {} mm", trim_float(p.unit_mm));
     };
     let (wpx, hpx) = (w * c[0].abs(), h * c[3].abs());
@@ -519,6 +523,11 @@ fn tile(a: TileArgs) -> Result<(), Error> {
     // an unclipped one, so only this tile matches the preview pixel for pixel;
     // and an effect reading past the tile edge (ikat) sees real neighbours.
     let tile_pattern = &laid;
+    // A preview that cannot be made must not cost the user their old tile.
+    if a.preview {
+        let preview = preview_path(&a.output);
+        crate::export::check_export(&laid, &exact.view_of(3, 3), &prep.export, &preview)?;
+    }
     let stage = pixel_stage(&prep, tile_pattern, &exact.view(), format, wrap, quiet)?;
     export_with(tile_pattern, &exact.view(), &prep.export, &stage, &a.output)?;
     let mut wrote = vec![a.output.clone()];

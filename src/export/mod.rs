@@ -348,6 +348,26 @@ pub fn export(
     export_with(pattern, view, opts, &PixelStage::default(), path)
 }
 
+/// Every check [`export_with`] makes before it writes: the format, the size,
+/// the options and the job's cost. A command writing two files runs it on
+/// both before writing either.
+pub fn check_export(
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    path: &Path,
+) -> Result<Format, Error> {
+    let format = Format::from_path(path)?;
+    view.check()?;
+    check_options(format, view, opts)?;
+    if format.is_raster() {
+        crate::render::budget::check_raster(pattern, view)?;
+    } else {
+        crate::render::budget::check_svg(pattern, view)?;
+    }
+    Ok(format)
+}
+
 /// [`export`] with the pixel effects of `stage` (raster formats only; SVG
 /// carries geometry effects, which are already in `pattern`).
 pub fn export_with(
@@ -357,15 +377,8 @@ pub fn export_with(
     stage: &PixelStage,
     path: &Path,
 ) -> Result<(), Error> {
-    let format = Format::from_path(path)?;
-    view.check()?;
-    check_options(format, view, opts)?;
     // Refuse before the output file is touched.
-    if format.is_raster() {
-        crate::render::budget::check_raster(pattern, view)?;
-    } else {
-        crate::render::budget::check_svg(pattern, view)?;
-    }
+    let format = check_export(pattern, view, opts, path)?;
     let mut file = AtomicFile::create(path)?;
     match format {
         Format::Png => png::write_png(pattern, view, opts, stage, file.writer())?,
