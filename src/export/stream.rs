@@ -16,8 +16,9 @@ use crate::error::Error;
 use crate::pattern::Pattern;
 use crate::render::{Strip, View};
 
-/// Strips waiting for the encoder (each `width × 256 × 4` bytes).
-const QUEUE: usize = 2;
+/// Strips waiting for the encoder (each `width × 256 × 4` bytes): one is
+/// enough to keep the encoder fed, and every strip counts in peak memory.
+const QUEUE: usize = 1;
 /// A job shows a progress bar once it has run this long.
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 

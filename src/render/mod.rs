@@ -220,7 +220,9 @@ pub fn render_strips(
     budget::check_raster(pattern, view)?;
     let pool = pool(opts)?;
     let scene = Scene::new(pattern, view.transform).with_period(view_area(view), Some(&pool))?;
-    let batch = pool.current_num_threads().max(1) * 2;
+    // One strip per thread in flight: more buys nothing once a repeat is a
+    // copy, and each strip of an 8192 px image holds 8 MiB.
+    let batch = pool.current_num_threads().max(1);
     let strips: Vec<u32> = (0..view.height.div_ceil(STRIP_ROWS)).collect();
     for chunk in strips.chunks(batch) {
         let done: Vec<Result<Strip, Error>> = pool.install(|| {
