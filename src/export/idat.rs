@@ -84,7 +84,8 @@ pub type ToSamples<'a> = &'a (dyn Fn(&[u8], &mut Vec<u8>) + Sync);
 /// Converts, filters and deflates `input` (rows `in_row` bytes long, turned
 /// into `bpp`-byte samples by `to_samples`) in bands on the current rayon
 /// pool; `above` is the sample row above the first (zeros for the image's
-/// first row). Fast levels (1–3) store rows unfiltered: on flat batik art
+/// first row), or `None` to filter the first row without it (None or Sub
+/// only), which makes strips independent of each other. Fast levels (1–3) store rows unfiltered: on flat batik art
 /// deflate's matches already find the repeats (at 2048² px Kawung, unfiltered
 /// rows deflate 10 % smaller than Up or Sub, and with crackle and dye 8 %
 /// smaller), and a filter pass costs as much as deflate itself; slower levels
@@ -92,7 +93,7 @@ pub type ToSamples<'a> = &'a (dyn Fn(&[u8], &mut Vec<u8>) + Sync);
 pub fn compress_rows(
     input: &[u8],
     in_row: usize,
-    above: &[u8],
+    above: Option<&[u8]>,
     bpp: usize,
     level: Level,
     to_samples: ToSamples<'_>,
@@ -110,17 +111,20 @@ pub fn compress_rows(
                 }
                 out
             } else {
-                let mut prev = Vec::with_capacity(above.len());
-                if i == 0 {
-                    prev.extend_from_slice(above);
-                } else {
-                    to_samples(&input[i * band_bytes - in_row..i * band_bytes], &mut prev);
-                }
+                let mut prev = Vec::new();
+                let prev = match (i, above) {
+                    (0, above) => above,
+                    _ => {
+                        to_samples(&input[i * band_bytes - in_row..i * band_bytes], &mut prev);
+                        Some(&prev[..])
+                    }
+                };
                 let mut rows = Vec::with_capacity(band.len());
                 for row in band.chunks_exact(in_row) {
                     to_samples(row, &mut rows);
                 }
-                filter_band(&rows, &prev, prev.len(), bpp)
+                let row_bytes = rows.len() / (band.len() / in_row);
+                filter_band(&rows, prev, row_bytes, bpp)
             };
             let deflated = deflate(&filtered, level)?;
             Ok(Band {
@@ -150,27 +154,31 @@ fn deflate(data: &[u8], level: Level) -> Result<Vec<u8>, Error> {
     }
 }
 
-/// Each row of `band` with its best filter, as PNG stores it.
-fn filter_band(band: &[u8], above: &[u8], row_bytes: usize, bpp: usize) -> Vec<u8> {
+/// Each row of `band` with its best filter, as PNG stores it; without the
+/// row `above`, the first row may only use None or Sub.
+fn filter_band(band: &[u8], above: Option<&[u8]>, row_bytes: usize, bpp: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(band.len() + band.len() / row_bytes);
-    let mut candidates = [
+    let (mut sub, mut up, mut paeth) = (
         vec![0u8; row_bytes],
         vec![0u8; row_bytes],
         vec![0u8; row_bytes],
-    ];
+    );
     let mut prev = above;
     for row in band.chunks_exact(row_bytes) {
-        let [sub, up, paeth] = &mut candidates;
-        filter_sub(row, bpp, sub);
-        filter_up(row, prev, up);
-        filter_paeth(row, prev, bpp, paeth);
-        let (kind, best) = [(0u8, row), (1, &*sub), (2, &*up), (4, &*paeth)]
+        filter_sub(row, bpp, &mut sub);
+        let mut choices = vec![(0u8, row), (1, &sub[..])];
+        if let Some(prev) = prev {
+            filter_up(row, prev, &mut up);
+            filter_paeth(row, prev, bpp, &mut paeth);
+            choices.extend([(2, &up[..]), (4, &paeth[..])]);
+        }
+        let (kind, best) = choices
             .into_iter()
             .min_by_key(|(_, f)| cost(f))
-            .expect("three candidates");
+            .expect("None is always a choice");
         out.push(kind);
         out.extend_from_slice(best);
-        prev = row;
+        prev = Some(row);
     }
     out
 }
@@ -232,8 +240,7 @@ mod tests {
             .collect();
         for level in [Level(1), Level(6)] {
             let copy = |row: &[u8], out: &mut Vec<u8>| out.extend_from_slice(row);
-            let bands =
-                compress_rows(&pixels, w * bpp, &vec![0; w * bpp], bpp, level, &copy).unwrap();
+            let bands = compress_rows(&pixels, w * bpp, None, bpp, level, &copy).unwrap();
             assert_eq!(bands.len(), h.div_ceil(BAND_ROWS));
             let mut stream = level.zlib_header().to_vec();
             let mut adler = Checksum::default();

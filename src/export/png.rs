@@ -8,7 +8,7 @@ use std::io::Write;
 use png::{BitDepth, ColorType, Encoder, PixelDimensions, SrgbRenderingIntent, Unit};
 
 use super::idat;
-use super::stream::{for_each_strip, Channels, Samples};
+use super::stream::{for_each_strip_map, Channels, Samples};
 use super::{Compression, ExportOptions, ProfileSpace};
 use crate::effects::PixelStage;
 use crate::error::Error;
@@ -22,6 +22,22 @@ fn internal(e: png::EncodingError) -> Error {
     }
 }
 
+/// What a strip becomes before it is written.
+enum Piece {
+    /// Compressed bands (no colour conversion: done on the render threads).
+    Bands(Vec<idat::Band>),
+    /// The strip itself, converted (lcms2, single-threaded) then compressed
+    /// on the writing thread.
+    Raw(Strip),
+}
+
+/// Maps strips to pieces in parallel, hands pieces to the writer in order.
+type Run<'a> = dyn FnOnce(
+        &(dyn Fn(Strip) -> Result<Piece, Error> + Sync),
+        &mut dyn FnMut(Piece) -> Result<(), Error>,
+    ) -> Result<(), Error>
+    + 'a;
+
 /// Writes `pattern` in `view` as PNG. Opaque patterns are written as RGB.
 pub fn write_png<W: Write>(
     pattern: &Pattern,
@@ -31,9 +47,9 @@ pub fn write_png<W: Write>(
     w: W,
 ) -> Result<(), Error> {
     let samples = Samples::new(pattern, opts, true)?;
-    encode(view.width, view.height, samples, opts, w, |sink| {
-        for_each_strip(pattern, view, opts, stage, sink)
-    })
+    let run: Box<Run> =
+        Box::new(|map, sink| for_each_strip_map(pattern, view, opts, stage, map, sink));
+    encode(view.width, view.height, samples, opts, w, run)
 }
 
 /// Writes pixels already rendered (straight RGBA8) as PNG with the same
@@ -46,28 +62,30 @@ pub fn write_png_image<W: Write>(
     let alpha = img.pixels().any(|p| p.0[3] != 255);
     let samples = Samples::with_alpha(alpha, opts, true)?;
     let (width, height) = img.dimensions();
-    encode(width, height, samples, opts, w, |sink| {
+    let pool = crate::render::pool(&opts.render)?;
+    let run: Box<Run> = Box::new(|map, sink| {
         let row = width as usize * 4;
         for (i, rows) in img.as_raw().chunks(row * STRIP_ROWS as usize).enumerate() {
-            sink(&Strip {
+            let strip = Strip {
                 y: i as u32 * STRIP_ROWS,
                 rows: (rows.len() / row) as u32,
                 data: rows.to_vec(),
-            })?;
+            };
+            sink(pool.install(|| map(strip))?)?;
         }
         Ok(())
-    })
+    });
+    encode(width, height, samples, opts, w, run)
 }
 
-/// Writes a `width × height` PNG whose strips `feed` hands to its sink, top
-/// to bottom.
+/// Writes a `width × height` PNG of the strips `run` produces.
 fn encode<W: Write>(
     width: u32,
     height: u32,
     mut samples: Samples,
     opts: &ExportOptions,
     w: W,
-    feed: impl FnOnce(&mut dyn FnMut(&Strip) -> Result<(), Error>) -> Result<(), Error>,
+    run: Box<Run>,
 ) -> Result<(), Error> {
     if opts
         .icc
@@ -120,30 +138,31 @@ fn encode<W: Write>(
     let mut converted = Vec::new();
     let mut pending = level.zlib_header().to_vec();
     let direct = samples.direct();
-    feed(&mut |strip| {
-        // Without a colour conversion the workers convert rows as they
-        // compress; a conversion (lcms2) runs here, once per strip.
-        let (input, in_row, bands) = if let Some(d) = direct {
-            let direct = |row: &[u8], out: &mut Vec<u8>| d.encode(row, out);
-            let bands = pool.install(|| {
-                idat::compress_rows(&strip.data, in_row, &above, bpp, level, &direct)
-            })?;
-            (&strip.data[..], in_row, bands)
-        } else {
-            converted.clear();
-            samples.encode(&strip.data, &mut converted);
-            let copy = |row: &[u8], out: &mut Vec<u8>| out.extend_from_slice(row);
-            let bands = pool
-                .install(|| idat::compress_rows(&converted, out_row, &above, bpp, level, &copy))?;
-            (&converted[..], out_row, bands)
-        };
-        let last = &input[input.len() - in_row..];
-        above.clear();
-        if let Some(d) = direct {
-            d.encode(last, &mut above);
-        } else {
-            above.extend_from_slice(last);
+    // Without a colour conversion each strip is converted and compressed on
+    // the thread that rendered it, its first row filtered without the row
+    // above, so strips need nothing from each other.
+    let map = |strip: Strip| match direct {
+        Some(d) => {
+            let to_samples = |row: &[u8], out: &mut Vec<u8>| d.encode(row, out);
+            idat::compress_rows(&strip.data, in_row, None, bpp, level, &to_samples)
+                .map(Piece::Bands)
         }
+        None => Ok(Piece::Raw(strip)),
+    };
+    run(&map, &mut |piece| {
+        let bands = match piece {
+            Piece::Bands(bands) => bands,
+            Piece::Raw(strip) => {
+                converted.clear();
+                samples.encode(&strip.data, &mut converted);
+                let copy = |row: &[u8], out: &mut Vec<u8>| out.extend_from_slice(row);
+                let bands = pool.install(|| {
+                    idat::compress_rows(&converted, out_row, Some(&above), bpp, level, &copy)
+                })?;
+                above.copy_from_slice(&converted[converted.len() - out_row..]);
+                bands
+            }
+        };
         for band in bands {
             adler.add(&band);
             pending.extend_from_slice(&band.deflated);

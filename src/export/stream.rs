@@ -1,6 +1,7 @@
 //! The raster pipeline shared by PNG, TIFF and JPEG: strips rendered on a
-//! worker thread, handed through a small bounded channel to the encoder on
-//! the calling thread (so rendering and encoding overlap and memory stays at a
+//! worker thread, optionally mapped (compressed) by the render threads in
+//! parallel, handed through a small bounded channel to the writer on the
+//! calling thread (so rendering and writing overlap and memory stays at a
 //! few strips), with cancellation and a progress bar; and the conversion of
 //! each strip's RGBA8 into the file's samples.
 
@@ -75,25 +76,52 @@ pub(crate) fn for_each_strip(
     stage: &crate::effects::PixelStage,
     mut sink: impl FnMut(&Strip) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    for_each_strip_map(pattern, view, opts, stage, Ok, |s| sink(&s))
+}
+
+/// [`for_each_strip`] with `map` applied to each strip first, in parallel on
+/// the render threads (on an encoder pool of the same size when effects are
+/// on); `sink` gets the results in order on this thread.
+pub(crate) fn for_each_strip_map<T: Send>(
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    stage: &crate::effects::PixelStage,
+    map: impl Fn(Strip) -> Result<T, Error> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut progress = Progress::new(opts.progress, view.height as u64);
     let cancel = &opts.cancel;
-    let (tx, rx) = sync_channel::<Strip>(QUEUE);
+    let (tx, rx) = sync_channel::<(u32, T)>(QUEUE);
+    let map = &map;
     std::thread::scope(|s| {
         let renderer = s.spawn(move || {
-            crate::effects::render_strips(pattern, view, &opts.render, stage, |strip| {
+            // A closed channel means the encoder stopped; its error wins.
+            let send = |end: u32, t: T| {
                 cancel.check()?;
-                // A closed channel means the encoder stopped; its error wins.
-                tx.send(strip)
+                tx.send((end, t))
                     .map_err(|_| Error::Internal("encoder stopped".into()))
-            })
+            };
+            if stage.is_empty() {
+                let tagged = |s: Strip| Ok((s.y + s.rows, map(s)?));
+                crate::render::render_strips_map(pattern, view, &opts.render, tagged, |(e, t)| {
+                    send(e, t)
+                })
+            } else {
+                let pool = crate::render::pool(&opts.render)?;
+                crate::effects::render_strips(pattern, view, &opts.render, stage, |s| {
+                    let end = s.y + s.rows;
+                    send(end, pool.install(|| map(s))?)
+                })
+            }
         });
         let mut encoded = Ok(());
-        for strip in rx.iter() {
-            encoded = cancel.check().and_then(|()| sink(&strip));
+        for (end, t) in rx.iter() {
+            encoded = cancel.check().and_then(|()| sink(t));
             if encoded.is_err() {
                 break;
             }
-            progress.rows_done((strip.y + strip.rows) as u64);
+            progress.rows_done(end as u64);
         }
         // Dropping the receiver unblocks the renderer if the encoder failed.
         drop(rx);

@@ -214,7 +214,20 @@ pub fn render_strips(
     pattern: &Pattern,
     view: &View,
     opts: &RenderOptions,
-    mut sink: impl FnMut(Strip) -> Result<(), Error>,
+    sink: impl FnMut(Strip) -> Result<(), Error>,
+) -> Result<(), Error> {
+    render_strips_map(pattern, view, opts, Ok, sink)
+}
+
+/// [`render_strips`] with `map` applied to each strip on the render thread
+/// that drew it, in parallel (an encoder compresses there, while the strip
+/// is in cache); `sink` receives the results top to bottom.
+pub fn render_strips_map<T: Send>(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+    map: impl Fn(Strip) -> Result<T, Error> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
     view.check()?;
     budget::check_raster(pattern, view)?;
@@ -225,7 +238,7 @@ pub fn render_strips(
     let batch = pool.current_num_threads().max(1);
     let strips: Vec<u32> = (0..view.height.div_ceil(STRIP_ROWS)).collect();
     for chunk in strips.chunks(batch) {
-        let done: Vec<Result<Strip, Error>> = pool.install(|| {
+        let done: Vec<Result<T, Error>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map_init(
@@ -243,7 +256,7 @@ pub fn render_strips(
                             view.width as usize * 4,
                             pm,
                         )?;
-                        Ok(Strip { y, rows, data })
+                        map(Strip { y, rows, data })
                     },
                 )
                 .collect()
