@@ -47,8 +47,11 @@ pub fn write_png<W: Write>(
     w: W,
 ) -> Result<(), Error> {
     let samples = Samples::new(pattern, opts, true)?;
+    // Four strips per thread per batch: compressed strips are small, and with
+    // one the second core idled at each batch's barrier (2 threads gave 1.3×
+    // instead of 1.5× on an 8192² PNG).
     let run: Box<Run> =
-        Box::new(|map, sink| for_each_strip_map(pattern, view, opts, stage, map, sink));
+        Box::new(|map, sink| for_each_strip_map(pattern, view, opts, stage, 4, map, sink));
     encode(view.width, view.height, samples, opts, w, run)
 }
 

@@ -76,17 +76,19 @@ pub(crate) fn for_each_strip(
     stage: &crate::effects::PixelStage,
     mut sink: impl FnMut(&Strip) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    for_each_strip_map(pattern, view, opts, stage, Ok, |s| sink(&s))
+    for_each_strip_map(pattern, view, opts, stage, 1, Ok, |s| sink(&s))
 }
 
 /// [`for_each_strip`] with `map` applied to each strip first, in parallel on
 /// the render threads (on an encoder pool of the same size when effects are
-/// on); `sink` gets the results in order on this thread.
+/// on); `sink` gets the results in order on this thread. `per_thread`: see
+/// [`render_strips_map`](crate::render::render_strips_map).
 pub(crate) fn for_each_strip_map<T: Send>(
     pattern: &Pattern,
     view: &View,
     opts: &ExportOptions,
     stage: &crate::effects::PixelStage,
+    per_thread: usize,
     map: impl Fn(Strip) -> Result<T, Error> + Sync,
     mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -104,9 +106,15 @@ pub(crate) fn for_each_strip_map<T: Send>(
             };
             if stage.is_empty() {
                 let tagged = |s: Strip| Ok((s.y + s.rows, map(s)?));
-                crate::render::render_strips_map(pattern, view, &opts.render, tagged, |(e, t)| {
-                    send(e, t)
-                })
+                let sink = |(e, t)| send(e, t);
+                crate::render::render_strips_map(
+                    pattern,
+                    view,
+                    &opts.render,
+                    per_thread,
+                    tagged,
+                    sink,
+                )
             } else {
                 let pool = crate::render::pool(&opts.render)?;
                 crate::effects::render_strips(pattern, view, &opts.render, stage, |s| {

@@ -216,16 +216,21 @@ pub fn render_strips(
     opts: &RenderOptions,
     sink: impl FnMut(Strip) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    render_strips_map(pattern, view, opts, Ok, sink)
+    render_strips_map(pattern, view, opts, 1, Ok, sink)
 }
 
 /// [`render_strips`] with `map` applied to each strip on the render thread
 /// that drew it, in parallel (an encoder compresses there, while the strip
-/// is in cache); `sink` receives the results top to bottom.
+/// is in cache); `sink` receives the results top to bottom. Strips are
+/// drawn in batches of `per_thread` per thread: a batch ends at a barrier,
+/// so a map that shrinks strips (compression) should ask for several, while
+/// results as large as strips should ask for one to keep memory at a few
+/// strips.
 pub fn render_strips_map<T: Send>(
     pattern: &Pattern,
     view: &View,
     opts: &RenderOptions,
+    per_thread: usize,
     map: impl Fn(Strip) -> Result<T, Error> + Sync,
     mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -233,9 +238,7 @@ pub fn render_strips_map<T: Send>(
     budget::check_raster(pattern, view)?;
     let pool = pool(opts)?;
     let scene = Scene::new(pattern, view.transform).with_period(view_area(view), Some(&pool))?;
-    // One strip per thread in flight: more buys nothing once a repeat is a
-    // copy, and each strip of an 8192 px image holds 8 MiB.
-    let batch = pool.current_num_threads().max(1);
+    let batch = pool.current_num_threads().max(1) * per_thread.max(1);
     let strips: Vec<u32> = (0..view.height.div_ceil(STRIP_ROWS)).collect();
     for chunk in strips.chunks(batch) {
         let done: Vec<Result<T, Error>> = pool.install(|| {
