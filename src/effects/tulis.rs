@@ -9,6 +9,9 @@
 //! receives the same hand and tiles stay seamless, and a shape that touches the
 //! cell edge moves the same way as its copy in the next cell.
 //!
+//! Clip regions take the same wobble (not the line-weight change), so
+//! clipped content and the edge it is clipped to move together.
+//!
 //! It works on geometry, before rendering: the result is still a vector
 //! [`Pattern`], so SVG output carries the wobble, and raster output is
 //! anti-aliased as any other shape.
@@ -24,7 +27,7 @@ use std::sync::Arc;
 use kurbo::{BezPath, ParamCurve, ParamCurveDeriv, PathEl, PathSeg, Point, Shape as _, Vec2};
 
 use super::field::{signed, unit};
-use crate::pattern::{union_bbox, Fill, Lattice, Pattern};
+use crate::pattern::{union_bbox, Clip, Fill, Lattice, Pattern};
 
 /// Parameters of the tulis wobble.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,9 +146,22 @@ impl Tulis {
                 }
             })
             .collect();
+        // Clips move with the same hand as what they clip, so clipped content
+        // and its boundary stay together; they are regions, not drawn lines,
+        // so they take the wobble but not the change of line weight (an
+        // outline drawn along a clip's edge keeps its centre on the edge).
+        let clips = p
+            .clips
+            .iter()
+            .map(|c| {
+                let path = displace(&c.path, max_seg, |pt| shift.vector(pt), |_| 0.0);
+                Clip::new(path, c.parent)
+            })
+            .collect();
         Pattern {
             bbox: union_bbox(&fills),
             fills: Arc::new(fills),
+            clips,
             ..p.clone()
         }
     }
@@ -251,6 +267,31 @@ mod tests {
                 d.area()
             );
         }
+    }
+
+    #[test]
+    fn clips_wobble_with_what_they_clip() {
+        use crate::pattern::FillRule;
+        let mut p = crate::Design::builtin("kawung").unwrap().resolve().unwrap();
+        let centre = (p.lattice.a + p.lattice.b) * 0.5;
+        let r = p.lattice.a.hypot().min(p.lattice.b.hypot()) * 0.3;
+        let disc = Circle::new(centre.to_point(), r).to_path(1e-4);
+        p.clips = vec![Clip::new(disc.clone(), None)];
+        p.fills = Arc::new(vec![Fill {
+            clip: Some(0),
+            ..Fill::new(disc.clone(), 0, FillRule::NonZero)
+        }]);
+        // Without a change of weight a fill moves exactly as a clip does, so
+        // a fill clipped to its own outline must keep matching it.
+        let t = Tulis {
+            weight_mm: 0.0,
+            ..Tulis::default()
+        }
+        .apply(&p, 9);
+        let (fill, clip) = (&t.fills[0].path, &t.clips[0].path);
+        assert_ne!(clip.elements(), disc.elements(), "the clip did not move");
+        assert_eq!(fill.elements(), clip.elements());
+        assert_eq!(t.clips[0].bbox, clip.bounding_box());
     }
 
     #[test]
