@@ -152,6 +152,24 @@ fn strips_are_identical_for_any_thread_count_and_equal_the_reference() {
     );
 }
 
+#[test]
+fn a_last_strip_shorter_than_the_margin_is_finished() {
+    // 257 rows: the last strip has one row, fewer than ikat's margin, so the
+    // strip above it reads through it into the rows drawn below the image
+    // (this panicked with an index out of bounds).
+    let p = kawung(15.0);
+    let fx = effects(&["ikat:amount=1.5", "crackle"], None);
+    let one = render(&p, &fx, 120, 257, 1);
+    assert!(one == render(&p, &fx, 120, 257, 3), "threads differ");
+    let g = fx.apply_geometry(&p);
+    let view = View::at_dpi(&g, 120, 257, DPI);
+    let opts = RenderOptions::with_threads(2);
+    let stage = fx
+        .pixel_stage(&g, &view, &Frame::at_dpi(DPI), &opts)
+        .unwrap();
+    assert!(one == render_reference(&g, &view, &stage).unwrap());
+}
+
 /// A tile rendered alone, and 2 × 2 tiles laid by `repeat`, with effects in
 /// tileable mode: every pixel of the laid image equals the tile's pixel it
 /// wraps to, within `tol` beyond what the plain renderer itself differs there.

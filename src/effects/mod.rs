@@ -27,6 +27,12 @@
 //! # Ok::<(), wastra::UserError>(())
 //! ```
 //!
+//! Each pixel effect is built to cost at most about as much again as the plain
+//! render it finishes (`cargo bench --bench effects` measures it); how, and
+//! what was rejected, is in the documentation of the stage (`stage.rs`). The
+//! crack network grows once per render, beside the drawing of the first plain
+//! strips ([`PixelStage::prepare`]).
+//!
 //! Rejected: one image filter pass after the whole render (would hold the whole
 //! image in memory, breaking streaming of print-size files), and effects as
 //! motif-file features (they belong to the making of the cloth, not the motif).
@@ -297,13 +303,10 @@ impl Effects {
                     PixelEffect::Crackle(Box::new(c.field(pattern, view, frame, seed, opts)?))
                 }
                 Effect::Ikat(k) => {
-                    let reach = k.reach_px(frame.px_per_mm);
-                    if k.direction == Direction::Warp {
-                        st.margin.1 += reach;
-                    } else {
-                        st.margin.0 += reach;
-                    }
-                    PixelEffect::Ikat(k.field(frame.px_per_mm, f, seed))
+                    let field = k.field(frame.px_per_mm, f, seed);
+                    let (x, y) = field.reach();
+                    st.margin = (st.margin.0 + x, st.margin.1 + y);
+                    PixelEffect::Ikat(field)
                 }
                 Effect::Weave(w) => PixelEffect::Weave(w.field(frame.px_per_mm, f, pattern, seed)),
                 Effect::Dye(d) => PixelEffect::Dye(d.field(frame.px_per_mm, f, seed)),

@@ -1,21 +1,49 @@
 //! The pixel stage: effects applied to rendered pixels, strip by strip.
 //!
-//! The plain renderer's strips are drawn exactly as it draws them (plus whole
-//! strips above and below the image when an effect reads beyond it), and each
-//! output strip is assembled from its own rows and a margin of its neighbours'
-//! rows (the largest distance any pixel effect reads, summed over the
-//! effects); the effects run over that buffer in order and the margin is
-//! cropped. Each plain strip is drawn once, so the cost over a plain render is
-//! the effects themselves and a copy.
+//! The plain renderer's strips are drawn exactly as it draws them (plus rows
+//! above and below the image when an effect reads beyond it), and each output
+//! strip is assembled from its own rows and a margin of its neighbours' rows
+//! (the largest distance any pixel effect reads, summed over the effects); the
+//! effects run over that buffer in order and the margin is cropped. Each
+//! plain strip is drawn once, so the cost over a plain render is the effects
+//! themselves and a copy (none without a margin).
+//!
+//! Effects are pure functions of absolute pixel coordinates, the seed, the
+//! pattern and per-render fields computed once (the crack network), so the
+//! result is byte-identical for any thread count and equal to
+//! [`render_reference`], which does the same on one buffer covering the whole
+//! image.
+//!
+//! # Cost
+//!
+//! An effect should cost no more than the plain render it finishes (see
+//! `benches/effects.rs`). The rules that got them there:
+//!
+//! - Anything that depends on the row alone or the column alone (which thread
+//!   a pixel is in, a thread's profile, its random brightness, a noise row) is
+//!   tabulated once per region; a pixel combines table entries with a few
+//!   multiplications. Hashes are per thread, cell or knot, never per pixel.
+//! - No libm calls per pixel: on baseline x86-64 (no SSE4.1) `f64::round` and
+//!   `f64::floor` are calls, and were a sixth of the effects' time. [`round_u8`]
+//!   and [`field::floor_i`](super::field::floor_i) give the same results
+//!   inline. The float arithmetic itself is unchanged, so output did not move
+//!   by a single level.
+//! - Each effect computes only the rows later effects read (see
+//!   [`PixelStage::apply`]), and the rows drawn outside the image are only as
+//!   many as the margin (see `Blocks`).
+//! - Sequential set-up (growing the crack network) waits until
+//!   [`render_strips`] runs it on one thread while the others draw the first
+//!   plain strips, up to `AHEAD_BYTES` of them.
 //!
 //! Rejected: rendering each strip with its own extended rectangle. The plain
 //! renderer equals its single-pixmap reference only on its own strip grid; a
 //! rectangle starting at another row differs by up to ~20 levels at a few
-//! anti-aliased pixels, which effects reading the margin would then see. Effects are pure functions of
-//! absolute pixel coordinates, the seed, the pattern and per-render fields
-//! computed once (the crack network), so the result is byte-identical for any
-//! thread count and equal to [`render_reference`], which does the same on one
-//! buffer covering the whole image.
+//! anti-aliased pixels, which effects reading the margin would then see.
+//! Rejected for speed: fixed-point or `f32` pixel arithmetic (every output
+//! would move by a level here and there, for a gain the tables already
+//! gave); growing the crack network on another thread while `pixel_stage`
+//! returns (a thread outliving the call, and nothing to overlap it with until
+//! the caller starts rendering).
 
 use std::collections::BTreeMap;
 
@@ -29,6 +57,25 @@ use super::weave::WeaveField;
 use crate::error::Error;
 use crate::pattern::Pattern;
 use crate::render::{render_rect, PixelRect, RenderOptions, Scene, Strip, View, STRIP_ROWS};
+
+/// `x.round().clamp(0.0, 255.0) as u8`, exactly, and cheaply: every pixel
+/// effect ends in three of these per pixel. `f64::round` is a call to libm on
+/// baseline x86-64 (no SSE4.1), a tenth to a sixth of each effect's time, and
+/// converting to an integer and back stalls on the conversions. Instead,
+/// adding 1.5 × 2⁵² rounds to an integer (ties to even) whose value is then
+/// the low bits of the sum; a tie the sum rounded down (`x − r` exactly one
+/// half) is moved up, as `round` rounds halves away from zero. NaN gives 0,
+/// as `as u8` does.
+#[inline]
+pub fn round_u8(x: f64) -> u8 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    // Not `clamp`, which passes NaN on (and the sum's low bits would then be
+    // the NaN's payload).
+    let x = if x >= 0.0 { x.min(255.0) } else { 0.0 };
+    let y = x + MAGIC;
+    let r = y - MAGIC;
+    (y.to_bits() as u8).wrapping_add((x - r == 0.5) as u8)
+}
 
 /// Relative luminance of 8-bit sRGB values (on the encoded values, which is
 /// what a viewer's eye sorts light from dark by well enough for a wax mask).
@@ -112,40 +159,94 @@ impl PixelStage {
         self.margin
     }
 
+    /// Does the set-up the effects left for when they are first needed
+    /// (growing the crack network), if not done yet. [`render_strips`] runs
+    /// it beside the drawing of the first plain strips; [`apply`](Self::apply)
+    /// runs it itself if nothing did before.
+    pub fn prepare(&self) {
+        for e in &self.effects {
+            if let PixelEffect::Crackle(c) = e {
+                c.prepare();
+            }
+        }
+    }
+
+    /// Whether [`prepare`](Self::prepare) has work left.
+    fn unprepared(&self) -> bool {
+        self.effects
+            .iter()
+            .any(|e| matches!(e, PixelEffect::Crackle(c) if !c.is_prepared()))
+    }
+
     /// Applies every effect to `r`, in order. Pixels within the margin of the
     /// edge of `r` are not valid afterwards.
+    ///
+    /// Each effect computes only the rows the effects after it read: with
+    /// `margin` rows around the strip and `later` the rows the later effects
+    /// reach, all but `margin − later` at the top and bottom. The rows beyond
+    /// are cropped anyway, and a last effect with a margin of its own would
+    /// otherwise work through a fifth more rows than the strip has.
     pub fn apply(&self, r: &mut Region) {
+        let margin = self.margin.1 as usize;
+        let mut later = margin;
         for e in &self.effects {
+            later -= e.reach().1 as usize;
+            let top = (margin - later).min(r.h);
+            let rows = top..r.h.saturating_sub(margin - later).max(top);
             match e {
-                PixelEffect::Crackle(c) => c.apply(r),
-                PixelEffect::Ikat(i) => i.apply(r),
-                PixelEffect::Weave(w) => w.apply(r),
-                PixelEffect::Dye(d) => d.apply(r),
+                PixelEffect::Crackle(c) => c.apply(r, rows),
+                PixelEffect::Ikat(i) => i.apply(r, rows),
+                PixelEffect::Weave(w) => w.apply(r, rows),
+                PixelEffect::Dye(d) => d.apply(r, rows),
             }
         }
     }
 }
 
+impl PixelEffect {
+    /// The distance (x, y) an effect reads from each output pixel.
+    fn reach(&self) -> (u32, u32) {
+        match self {
+            PixelEffect::Ikat(i) => i.reach(),
+            _ => (0, 0),
+        }
+    }
+}
+
 /// The row blocks the plain renderer draws: its own strips (rows
-/// `k·STRIP_ROWS`, at most `STRIP_ROWS` tall), extended by whole blocks above
-/// row 0 and below the last row so effects can read a margin. Every block is
-/// drawn as the plain renderer draws its strip, so the pixels an effect reads
-/// are exactly the plain render's, whatever strip is being processed.
+/// `k·STRIP_ROWS`, at most `STRIP_ROWS` tall), extended by `extra` blocks above
+/// row 0 and below the last row, together just tall enough to hold the margin
+/// effects read. Every block inside the image is drawn as the plain renderer
+/// draws its strip, so the pixels an effect reads are exactly the plain
+/// render's, whatever strip is being processed.
+///
+/// The blocks outside the image are only as tall as the margin (not whole
+/// strips): they are nobody's output, only what effects read beyond the edge,
+/// so any fixed grid of them is as good as another, and a 24-row margin then
+/// costs 24 rendered rows rather than 256 (half again a plain 1024-row render).
 struct Blocks {
     n: i64,
     height: i64,
     /// Extra blocks above and below.
     extra: i64,
+    /// Rows of each extra block.
+    extra_rows: u32,
     x: i64,
     w: u32,
 }
 
 impl Blocks {
     fn new(view: &View, margin: (u32, u32)) -> Self {
+        let extra = margin.1.div_ceil(STRIP_ROWS);
         Blocks {
             n: view.height.div_ceil(STRIP_ROWS) as i64,
             height: view.height as i64,
-            extra: margin.1.div_ceil(STRIP_ROWS) as i64,
+            extra: extra as i64,
+            extra_rows: if extra == 0 {
+                0
+            } else {
+                margin.1.div_ceil(extra)
+            },
             x: -(margin.0 as i64),
             w: view.width + 2 * margin.0,
         }
@@ -154,13 +255,20 @@ impl Blocks {
     /// First row and rows of block `i` (`-extra ..n + extra`).
     fn rows(&self, i: i64) -> (i64, u32) {
         let s = STRIP_ROWS as i64;
+        let e = self.extra_rows as i64;
         if i < 0 {
-            (i * s, STRIP_ROWS)
+            (i * e, self.extra_rows)
         } else if i < self.n {
             (i * s, (self.height - i * s).min(s) as u32)
         } else {
-            (self.height + (i - self.n) * s, STRIP_ROWS)
+            (self.height + (i - self.n) * e, self.extra_rows)
         }
+    }
+
+    /// The blocks output strip `s` reads: its own and `extra` above; below,
+    /// one more, since the last image block may be shorter than the margin.
+    fn around(&self, s: i64) -> std::ops::Range<i64> {
+        (s - self.extra).max(-self.extra)..(s + self.extra + 2).min(self.n + self.extra)
     }
 
     fn render(
@@ -195,7 +303,7 @@ fn finish_strip<'a>(
     let stride = blocks.w as usize * 4;
     let (top, bottom) = (y - my, y + rows as i64 + my);
     let mut data = Vec::with_capacity((bottom - top) as usize * stride);
-    for b in (s - blocks.extra)..=(s + blocks.extra) {
+    for b in blocks.around(s) {
         let (by, bh) = blocks.rows(b);
         let (from, to) = (top.max(by), bottom.min(by + bh as i64));
         if from < to {
@@ -214,17 +322,26 @@ fn finish_strip<'a>(
     };
     stage.apply(&mut reg);
     let width = blocks.w as usize - 2 * mx;
-    let mut out = Vec::with_capacity(rows as usize * width * 4);
-    for row in 0..rows as usize {
-        let start = (row + my as usize) * stride + mx * 4;
-        out.extend_from_slice(&reg.data[start..start + width * 4]);
-    }
+    let data = if mx == 0 && my == 0 {
+        // Nothing to crop: the buffer is the strip.
+        reg.data
+    } else {
+        let mut out = Vec::with_capacity(rows as usize * width * 4);
+        for row in 0..rows as usize {
+            let start = (row + my as usize) * stride + mx * 4;
+            out.extend_from_slice(&reg.data[start..start + width * 4]);
+        }
+        out
+    };
     Strip {
         y: y as u32,
         rows,
-        data: out,
+        data,
     }
 }
+
+/// Memory for plain blocks drawn ahead while the effects finish their set-up.
+const AHEAD_BYTES: usize = 256 << 20;
 
 /// Renders `pattern` in `view` with `stage`, handing strips to `sink` top to
 /// bottom. Plain blocks and finished strips are both computed in parallel.
@@ -250,17 +367,31 @@ pub fn render_strips(
     let batch = pool.current_num_threads().max(1) as i64 * 2;
     let blocks = Blocks::new(view, stage.margin);
     let mut have: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+    let render = |need: &[i64]| -> Vec<Result<(i64, Vec<u8>), Error>> {
+        need.par_iter()
+            .map_init(|| None, |pm, &i| Ok((i, blocks.render(&scene, i, pm)?)))
+            .collect()
+    };
+    if stage.unprepared() {
+        // The rest of the set-up is sequential: one thread does it while the
+        // others draw the plain blocks of the first strips, as many as fit in
+        // AHEAD_BYTES (all of them for images up to 256 MiB of RGBA).
+        let strips = (AHEAD_BYTES / (blocks.w as usize * STRIP_ROWS as usize * 4)) as i64;
+        let strips = strips.clamp(batch.min(blocks.n), blocks.n);
+        let ahead: Vec<i64> = (blocks.around(0).start..blocks.around(strips - 1).end).collect();
+        let ((), fresh) = pool.install(|| rayon::join(|| stage.prepare(), || render(&ahead)));
+        for f in fresh {
+            let (i, d) = f?;
+            have.insert(i, d);
+        }
+    }
     let mut s0 = 0;
     while s0 < blocks.n {
         let s1 = (s0 + batch).min(blocks.n);
-        let need: Vec<i64> = ((s0 - blocks.extra)..(s1 + blocks.extra))
+        let need: Vec<i64> = (blocks.around(s0).start..blocks.around(s1 - 1).end)
             .filter(|i| !have.contains_key(i))
             .collect();
-        let fresh: Vec<Result<(i64, Vec<u8>), Error>> = pool.install(|| {
-            need.par_iter()
-                .map_init(|| None, |pm, &i| Ok((i, blocks.render(&scene, i, pm)?)))
-                .collect()
-        });
+        let fresh = pool.install(|| render(&need));
         for f in fresh {
             let (i, d) = f?;
             have.insert(i, d);
@@ -274,7 +405,7 @@ pub fn render_strips(
         for strip in done {
             sink(strip)?;
         }
-        have.retain(|&i, _| i >= s1 - blocks.extra);
+        have.retain(|&i, _| i >= blocks.around(s1).start);
         s0 = s1;
     }
     Ok(())
@@ -329,4 +460,36 @@ pub fn render_reference(
     }
     image::RgbaImage::from_raw(view.width, view.height, out)
         .ok_or_else(|| Error::Internal("image buffer size mismatch".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_u8_equals_round_then_clamp() {
+        let mut xs = vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            -0.5,
+            -0.6,
+            0.49999999999999994,
+            0.5,
+            254.49999999999997,
+            254.5,
+            255.0,
+            255.49,
+            255.5,
+            1e300,
+        ];
+        for k in 0..=300 * 64 {
+            let x = k as f64 / 64.0 - 10.0;
+            xs.extend([x, x + 1e-13, x - 1e-13]);
+        }
+        for x in xs {
+            assert_eq!(round_u8(x), x.round().clamp(0.0, 255.0) as u8, "{x}");
+        }
+    }
 }
