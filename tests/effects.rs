@@ -153,6 +153,32 @@ fn strips_are_identical_for_any_thread_count_and_equal_the_reference() {
 }
 
 #[test]
+fn effects_start_from_the_plain_render_in_every_repeat() {
+    // A weave of depth 0 shades by exactly 1: the stage's output is then the
+    // pixels it started from, which must be the plain render's, also for the
+    // mirror repeat, whose pixels are its tile's mirrored pixels rather than
+    // its mirrored outlines drawn.
+    let fx = effects(&["weave:depth=0"], None);
+    let opts = RenderOptions::with_threads(2);
+    for repeat in [TextileRepeat::Block, TextileRepeat::Mirror] {
+        let p = repeat.apply(&kawung(12.0)).unwrap();
+        let view = View::at_dpi(&p, 300, 300, DPI);
+        let stage = fx
+            .pixel_stage(&p, &view, &Frame::at_dpi(DPI), &opts)
+            .unwrap();
+        let plain = wastra::render::render_image(&p, &view, &opts).unwrap();
+        assert!(
+            render_image(&p, &view, &opts, &stage).unwrap() == plain,
+            "{repeat:?}: strips"
+        );
+        assert!(
+            render_reference(&p, &view, &stage).unwrap() == plain,
+            "{repeat:?}: reference"
+        );
+    }
+}
+
+#[test]
 fn a_last_strip_shorter_than_the_margin_is_finished() {
     // 257 rows: the last strip has one row, fewer than ikat's margin, so the
     // strip above it reads through it into the rows drawn below the image

@@ -1,6 +1,7 @@
 //! The pixel stage: effects applied to rendered pixels, strip by strip.
 //!
-//! The plain renderer's strips are drawn exactly as it draws them (plus rows
+//! The plain renderer's strips are drawn exactly as it draws them (its period
+//! image copied where it has one, see [`crate::render::period`]; plus rows
 //! above and below the image when an effect reads beyond it), and each output
 //! strip is assembled from its own rows and a margin of its neighbours' rows
 //! (the largest distance any pixel effect reads, summed over the effects); the
@@ -356,7 +357,6 @@ pub fn render_strips(
         return crate::render::render_strips(pattern, view, opts, sink);
     }
     view.check()?;
-    let scene = Scene::new(pattern, view.transform);
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = opts.threads {
         b = b.num_threads(n.max(1));
@@ -364,6 +364,10 @@ pub fn render_strips(
     let pool = b
         .build()
         .map_err(|e| Error::Internal(format!("cannot start render threads: {e}")))?;
+    // As the plain renderer: one period drawn and copied where that is exact
+    // (and, for the mirror repeat, the pixels it defines).
+    let area = view.width as u64 * view.height as u64;
+    let scene = Scene::new(pattern, view.transform).with_period(area, Some(&pool))?;
     let batch = pool.current_num_threads().max(1) as i64 * 2;
     let blocks = Blocks::new(view, stage.margin);
     let mut have: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
@@ -436,7 +440,10 @@ pub fn render_reference(
     stage: &PixelStage,
 ) -> Result<image::RgbaImage, Error> {
     view.check()?;
-    let scene = Scene::new(pattern, view.transform);
+    // Every block drawn, as the single-pixmap reference draws, but for the
+    // mirror repeat, whose pixels its period image defines (area 0 builds no
+    // other period image).
+    let scene = Scene::new(pattern, view.transform).with_period(0, None)?;
     let blocks = Blocks::new(view, stage.margin);
     let mut pm = None;
     let mut data = Vec::new();
