@@ -84,8 +84,10 @@ pub type ToSamples<'a> = &'a (dyn Fn(&[u8], &mut Vec<u8>) + Sync);
 /// Converts, filters and deflates `input` (rows `in_row` bytes long, turned
 /// into `bpp`-byte samples by `to_samples`) in bands on the current rayon
 /// pool; `above` is the sample row above the first (zeros for the image's
-/// first row), or `None` to filter the first row without it (None or Sub
-/// only), which makes strips independent of each other. Fast levels (1–3) store rows unfiltered: on flat batik art
+/// first row), or `None` to filter the first row of *every* band without the
+/// row above it (None or Sub only). Independent bands make the file the same
+/// however the image was cut into strips (a multiple of [`BAND_ROWS`] rows
+/// each), and cost one row in 64 the choice of Up or Paeth. Fast levels (1–3) store rows unfiltered: on flat batik art
 /// deflate's matches already find the repeats (at 2048² px Kawung, unfiltered
 /// rows deflate 10 % smaller than Up or Sub, and with crackle and dye 8 %
 /// smaller), and a filter pass costs as much as deflate itself; slower levels
@@ -102,42 +104,48 @@ pub fn compress_rows(
     input
         .par_chunks(band_bytes)
         .enumerate()
-        .map(|(i, band)| {
-            let filtered = if level.0 <= 3 {
-                let mut out = Vec::with_capacity(band.len() + band.len() / in_row);
-                for row in band.chunks_exact(in_row) {
-                    out.push(0);
-                    to_samples(row, &mut out);
-                }
-                out
-            } else {
-                let mut prev = Vec::new();
-                let prev = match (i, above) {
-                    (0, above) => above,
-                    _ => {
-                        to_samples(&input[i * band_bytes - in_row..i * band_bytes], &mut prev);
-                        Some(&prev[..])
+        // A compressor and a row buffer per worker, reused band after band:
+        // fresh ones cost a page-faulted allocation and zeroed tables each.
+        .map_init(
+            || (Vec::new(), Compress::new(Compression::new(level.0), false)),
+            |(filtered, c), (i, band)| {
+                filtered.clear();
+                if level.0 <= 3 {
+                    for row in band.chunks_exact(in_row) {
+                        filtered.push(0);
+                        to_samples(row, filtered);
                     }
-                };
-                let mut rows = Vec::with_capacity(band.len());
-                for row in band.chunks_exact(in_row) {
-                    to_samples(row, &mut rows);
+                } else {
+                    let mut prev = Vec::new();
+                    let prev = match (i, above) {
+                        (_, None) => None,
+                        (0, above) => above,
+                        _ => {
+                            to_samples(&input[i * band_bytes - in_row..i * band_bytes], &mut prev);
+                            Some(&prev[..])
+                        }
+                    };
+                    let mut rows = Vec::with_capacity(band.len());
+                    for row in band.chunks_exact(in_row) {
+                        to_samples(row, &mut rows);
+                    }
+                    let row_bytes = rows.len() / (band.len() / in_row);
+                    filter_band(&rows, prev, row_bytes, bpp, filtered);
                 }
-                let row_bytes = rows.len() / (band.len() / in_row);
-                filter_band(&rows, prev, row_bytes, bpp)
-            };
-            let deflated = deflate(&filtered, level)?;
-            Ok(Band {
-                adler: zlib_rs::adler32::adler32(1, &filtered),
-                len: filtered.len() as u64,
-                deflated,
-            })
-        })
+                c.reset();
+                let deflated = deflate(c, filtered)?;
+                Ok(Band {
+                    adler: zlib_rs::adler32::adler32(1, filtered),
+                    len: filtered.len() as u64,
+                    deflated,
+                })
+            },
+        )
         .collect()
 }
 
-fn deflate(data: &[u8], level: Level) -> Result<Vec<u8>, Error> {
-    let mut c = Compress::new(Compression::new(level.0), false);
+/// `data` deflated by `c` (fresh or reset), ending with a sync flush.
+fn deflate(c: &mut Compress, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(data.len() / 4 + 64);
     loop {
         let consumed = c.total_in() as usize;
@@ -156,8 +164,8 @@ fn deflate(data: &[u8], level: Level) -> Result<Vec<u8>, Error> {
 
 /// Each row of `band` with its best filter, as PNG stores it; without the
 /// row `above`, the first row may only use None or Sub.
-fn filter_band(band: &[u8], above: Option<&[u8]>, row_bytes: usize, bpp: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(band.len() + band.len() / row_bytes);
+fn filter_band(band: &[u8], above: Option<&[u8]>, row_bytes: usize, bpp: usize, out: &mut Vec<u8>) {
+    out.reserve(band.len() + band.len() / row_bytes);
     let (mut sub, mut up, mut paeth) = (
         vec![0u8; row_bytes],
         vec![0u8; row_bytes],
@@ -180,7 +188,6 @@ fn filter_band(band: &[u8], above: Option<&[u8]>, row_bytes: usize, bpp: usize) 
         out.extend_from_slice(best);
         prev = Some(row);
     }
-    out
 }
 
 /// The PNG heuristic: sum of the filtered bytes read as signed.

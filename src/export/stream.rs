@@ -76,7 +76,15 @@ pub(crate) fn for_each_strip(
     stage: &crate::effects::PixelStage,
     mut sink: impl FnMut(&Strip) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    for_each_strip_map(pattern, view, opts, stage, 1, Ok, |s| sink(&s))
+    for_each_strip_map(
+        pattern,
+        view,
+        opts,
+        stage,
+        1,
+        |s| Ok(std::mem::take(s)),
+        |s| sink(&s),
+    )
 }
 
 /// [`for_each_strip`] with `map` applied to each strip first, in parallel on
@@ -89,7 +97,7 @@ pub(crate) fn for_each_strip_map<T: Send>(
     opts: &ExportOptions,
     stage: &crate::effects::PixelStage,
     per_thread: usize,
-    map: impl Fn(Strip) -> Result<T, Error> + Sync,
+    map: impl Fn(&mut Strip) -> Result<T, Error> + Sync,
     mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut progress = Progress::new(opts.progress, view.height as u64);
@@ -105,7 +113,7 @@ pub(crate) fn for_each_strip_map<T: Send>(
                     .map_err(|_| Error::Internal("encoder stopped".into()))
             };
             if stage.is_empty() {
-                let tagged = |s: Strip| Ok((s.y + s.rows, map(s)?));
+                let tagged = |s: &mut Strip| Ok((s.y + s.rows, map(s)?));
                 let sink = |(e, t)| send(e, t);
                 crate::render::render_strips_map(
                     pattern,
@@ -117,9 +125,9 @@ pub(crate) fn for_each_strip_map<T: Send>(
                 )
             } else {
                 let pool = crate::render::pool(&opts.render)?;
-                crate::effects::render_strips(pattern, view, &opts.render, stage, |s| {
+                crate::effects::render_strips(pattern, view, &opts.render, stage, |mut s| {
                     let end = s.y + s.rows;
-                    send(end, pool.install(|| map(s))?)
+                    send(end, pool.install(|| map(&mut s))?)
                 })
             }
         });
@@ -183,9 +191,7 @@ impl Direct {
             } else {
                 let start = out.len();
                 out.resize(start + n * 3, 0);
-                for (d, p) in out[start..].chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
-                    d.copy_from_slice(&p[..3]);
-                }
+                rgba_to_rgb(rgba, &mut out[start..]);
             }
             return;
         }
@@ -201,6 +207,34 @@ impl Direct {
                 });
             }
         }
+    }
+}
+
+/// Drops the alpha byte of each RGBA8 pixel of `rgba` into `rgb`.
+///
+/// Four pixels at a time as little-endian words, three words out: a
+/// byte-by-byte copy took a quarter of an opaque PNG's encoding time.
+fn rgba_to_rgb(rgba: &[u8], rgb: &mut [u8]) {
+    let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let mut src = rgba.chunks_exact(16);
+    let mut dst = rgb.chunks_exact_mut(12);
+    for (s, d) in (&mut src).zip(&mut dst) {
+        let (a, b, c, e) = (
+            word(&s[0..4]),
+            word(&s[4..8]),
+            word(&s[8..12]),
+            word(&s[12..16]),
+        );
+        d[0..4].copy_from_slice(&((a & 0xFF_FFFF) | (b << 24)).to_le_bytes());
+        d[4..8].copy_from_slice(&(((b >> 8) & 0xFFFF) | (c << 16)).to_le_bytes());
+        d[8..12].copy_from_slice(&(((c >> 16) & 0xFF) | (e << 8)).to_le_bytes());
+    }
+    let tail = dst.into_remainder();
+    for (d, p) in tail
+        .chunks_exact_mut(3)
+        .zip(src.remainder().chunks_exact(4))
+    {
+        d.copy_from_slice(&p[..3]);
     }
 }
 
@@ -311,6 +345,25 @@ impl Samples {
                     out.push(a);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rgba_to_rgb;
+
+    #[test]
+    fn rgba_to_rgb_drops_alpha_at_every_length() {
+        for n in 0..23usize {
+            let rgba: Vec<u8> = (0..n * 4).map(|i| (i * 37 % 251) as u8).collect();
+            let want: Vec<u8> = rgba
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            let mut got = vec![0u8; n * 3];
+            rgba_to_rgb(&rgba, &mut got);
+            assert_eq!(got, want, "{n} pixels");
         }
     }
 }
