@@ -4,11 +4,20 @@
 //! must exit at once (a second Ctrl-C) can still remove them
 //! ([`remove_temp_files`]); normally the cancelled export unwinds and
 //! [`AtomicFile`]'s `Drop` removes its own file.
+//!
+//! The file is synced to disk before the rename, so a crash cannot leave an
+//! empty file under the target's name. The data is written back while the
+//! export goes on: every [`WRITEBACK_BYTES`] a helper thread syncs what has
+//! been written so far, and the final sync has only the tail left. A single
+//! sync at the end made every export wait for the whole file's writeback with
+//! both cores idle (7–40 ms for an 8192² PNG here, a third of its time).
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use crate::error::{Error, UserError};
 
@@ -36,7 +45,88 @@ fn forget(temp: &Path) {
 pub struct AtomicFile {
     target: PathBuf,
     temp: PathBuf,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<Writeback>>,
+}
+
+/// Bytes written between two background syncs.
+pub const WRITEBACK_BYTES: u64 = 4 << 20;
+
+/// A file whose written data a helper thread syncs every [`WRITEBACK_BYTES`].
+#[derive(Debug)]
+pub struct Writeback {
+    file: File,
+    unsynced: u64,
+    /// Asks the helper for a sync; a request already waiting covers a new one.
+    wake: Option<SyncSender<()>>,
+    helper: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Writeback {
+    fn new(file: File) -> Self {
+        // Without a second handle (or a thread) the file is synced at the end only.
+        let Ok(clone) = file.try_clone() else {
+            return Writeback {
+                file,
+                unsynced: 0,
+                wake: None,
+                helper: None,
+            };
+        };
+        let (wake, requests) = sync_channel::<()>(1);
+        let helper = std::thread::Builder::new()
+            .name("wastra-writeback".into())
+            .spawn(move || {
+                for () in requests {
+                    clone.sync_data()?;
+                }
+                Ok(())
+            })
+            .ok();
+        Writeback {
+            file,
+            unsynced: 0,
+            wake: helper.as_ref().map(|_| wake),
+            helper,
+        }
+    }
+
+    /// Stops the helper (after its sync in progress) and syncs the rest.
+    fn finish(mut self) -> std::io::Result<File> {
+        self.wake = None;
+        if let Some(h) = self.helper.take() {
+            h.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("writeback thread panicked")))?;
+        }
+        self.file.sync_all()?;
+        Ok(self.file)
+    }
+}
+
+impl Write for Writeback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n as u64;
+        if self.unsynced >= WRITEBACK_BYTES {
+            self.unsynced = 0;
+            if let Some(w) = &self.wake {
+                match w.try_send(()) {
+                    Ok(()) | Err(TrySendError::Full(())) => {}
+                    // The helper stopped on an error; `finish` reports it.
+                    Err(TrySendError::Disconnected(())) => self.wake = None,
+                }
+            }
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Seek for Writeback {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(pos)
+    }
 }
 
 impl AtomicFile {
@@ -81,12 +171,12 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
-            writer: Some(BufWriter::with_capacity(1 << 20, f)),
+            writer: Some(BufWriter::with_capacity(1 << 20, Writeback::new(f))),
         })
     }
 
     /// The writer for the contents.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut BufWriter<Writeback> {
         self.writer.as_mut().expect("not committed")
     }
 
@@ -96,7 +186,7 @@ impl AtomicFile {
         let f = w
             .into_inner()
             .map_err(|e| Error::io(&self.target, e.into_error()))?;
-        f.sync_all().map_err(|e| Error::io(&self.target, e))?;
+        let f = f.finish().map_err(|e| Error::io(&self.target, e))?;
         drop(f);
         let renamed = std::fs::rename(&self.temp, &self.target);
         if renamed.is_err() {
@@ -128,5 +218,55 @@ impl Write for AtomicFile {
 impl Seek for AtomicFile {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         self.writer().seek(pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("wastra-atomic-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_file_written_back_in_the_background_is_whole_after_commit() {
+        let d = temp_dir("whole");
+        let target = d.join("big.bin");
+        let data: Vec<u8> = (0..3 * WRITEBACK_BYTES + 12345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut f = AtomicFile::create(&target).unwrap();
+        for chunk in data.chunks(100_003) {
+            f.write_all(chunk).unwrap();
+        }
+        f.commit().unwrap();
+        assert!(std::fs::read(&target).unwrap() == data);
+        assert_eq!(
+            std::fs::read_dir(&d).unwrap().count(),
+            1,
+            "temporary file left"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn an_abandoned_file_leaves_the_old_target_and_no_temporary_file() {
+        let d = temp_dir("abandoned");
+        let target = d.join("old.bin");
+        std::fs::write(&target, b"old").unwrap();
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(&vec![7u8; 2 * WRITEBACK_BYTES as usize])
+            .unwrap();
+        drop(f);
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        assert_eq!(
+            std::fs::read_dir(&d).unwrap().count(),
+            1,
+            "temporary file left"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
     }
 }
