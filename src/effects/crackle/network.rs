@@ -269,10 +269,15 @@ impl Network {
             let range = self.starts[b] as usize..self.starts[b + 1] as usize;
             for &e in &self.entries[range] {
                 let seg = &self.segs[(e >> COPY_BITS) as usize];
-                let s = seg.at(self.copies[(e & ((1 << COPY_BITS) - 1)) as usize]);
-                if py <= s.y0 || py >= s.y1 {
+                let o = self.copies[(e & ((1 << COPY_BITS) - 1)) as usize];
+                // Most entries miss the row: test that before placing the
+                // segment (the same bounds as `Placed::y0`, `y1`).
+                let reach = seg.half_width as f64 + 0.5;
+                let (ay, by) = (seg.a[1] as f64 + o.1, seg.b[1] as f64 + o.1);
+                if py <= ay.min(by) - reach || py >= ay.max(by) + reach {
                     continue;
                 }
+                let s = seg.at(o);
                 // The pixels whose centres the box may hold (`ceil_i` and
                 // `floor_i`, as `ceil` and `floor` are calls to libm here).
                 let lo = ceil_i(s.x0 - px).max(k as i64) as usize;
