@@ -10,9 +10,11 @@
 //! and each of its two ends stops where it meets the wax edge or an earlier
 //! crack. So T-junctions are common and crossings rare (a small seeded
 //! chance lets a crack run on through one). Cracks stop forming when no cell is
-//! farther than half the crack spacing from a crack. Older cracks are wider
-//! (they opened first and were stretched longest). The dye colour multiplies
-//! the pixel where a crack lies over wax.
+//! farther than about a third of the crack spacing from a crack. Older cracks
+//! are wider (they opened first and were stretched longest): a crack's age is
+//! how far its start was from the nearest edge or crack, relative to where
+//! cracks stop, since the farthest cells crack first. The dye colour
+//! multiplies the pixel where a crack lies over wax.
 //!
 //! Wax is everywhere but the darkest colour: pixels whose luminance is above
 //! 20% of the way from the pattern's darkest colour to its lightest. In a
@@ -22,8 +24,17 @@
 //!
 //! The crack network is computed once per render on a grid over the image (or,
 //! in tileable mode, over the exact tile with the printer's wrap, so cracks
-//! continue across tile edges; see [`grow`]) and stored as short segments in
-//! 8 × 8-pixel buckets ([`network`]). The wax is rendered when the field is
+//! continue across tile edges; see [`grow`]) and stored as short segments,
+//! each once, with an index of 8 × 8-pixel buckets ([`network`]).
+//!
+//! Cracks never cross a cell that is not wax, and such cells are at distance
+//! 0, so separate connected regions of wax never affect each other: each is
+//! grown on its own grid, in parallel, and everything random about a crack
+//! (its path, its strength) is seeded from its start cell and its width
+//! from its start distance, so no crack depends on the order regions are
+//! grown in or on the thread count. Kawung's wax at 4096² is some 700 such
+//! regions (the largest 90 × 90 cells), truntum's 450; a motif whose ground
+//! is one region (parang's diagonal bands are a few large ones) gains less. The wax is rendered when the field is
 //! made (it can fail); the growth itself waits until the network is first
 //! needed, so the strip renderer can run it on one core while the others
 //! draw the plain strips (see [`PixelStage::prepare`]).
@@ -48,7 +59,13 @@
 //! where cracks meet instead of taking the maximum, darkening every junction,
 //! and would change the look for no gain over the bucket splat); a coverage
 //! map of the whole image (memory in proportion to the print, which the strip
-//! renderer exists to avoid).
+//! renderer exists to avoid); a copy of every segment, with its precomputed
+//! direction, length and box, in each bucket it touches (112 bytes each time:
+//! 1.5 GB for the 2 m wrap at 300 dpi, and a fifth of the 4096² time went to
+//! the kernel zeroing that memory); a crack's width and strength from its
+//! index in the global order (which made growing regions apart impossible
+//! without changing every crack); splitting one large region into tiles grown
+//! apart (cracks would stop at the tile edges: visible seams).
 
 mod grow;
 mod network;
@@ -64,8 +81,8 @@ use crate::error::Error;
 use crate::motif::palette::Colour;
 use crate::pattern::Pattern;
 use crate::render::{render_image, RenderOptions, View};
-use grow::{grow_all, Grid};
-use network::{Network, Scale};
+use grow::{grow_all, stop_distance, Cells};
+use network::{segments, Network, Scale};
 
 #[cfg(doc)]
 use super::stage::PixelStage;
@@ -101,8 +118,6 @@ pub struct CrackField {
     gh: i64,
     gwrap: Option<Wrap>,
     unwaxed: Vec<bool>,
-    /// Crack spacing, cells.
-    spacing: f64,
     scale: Scale,
     network: OnceLock<Network>,
     dye: [f64; 3],
@@ -155,11 +170,12 @@ impl Crackle {
             gh,
             gwrap,
             unwaxed,
-            spacing: spacing_px / sx.max(sy),
             scale: Scale {
                 sx,
                 sy,
                 width_px: self.width_mm * frame.px_per_mm,
+                spacing: spacing_px / sx.max(sy),
+                stop: stop_distance(spacing_px / sx.max(sy)),
                 dw,
                 dh,
                 wrap: frame.wrap,
@@ -207,9 +223,28 @@ impl CrackField {
 
     fn network(&self) -> &Network {
         self.network.get_or_init(|| {
-            let mut g = Grid::new(self.gw, self.gh, self.gwrap, self.unwaxed.clone());
-            let cracks = grow_all(&mut g, self.spacing, self.scale.seed);
-            Network::new(&cracks, &self.scale)
+            let cells = Cells {
+                gw: self.gw,
+                gh: self.gh,
+                wrap: self.gwrap,
+                unwaxed: &self.unwaxed,
+                seed: self.scale.seed,
+            };
+            // Each component's cracks become segments as soon as they have
+            // grown, so their polylines never all exist at once.
+            let parts = grow_all(&cells, self.scale.spacing, |cracks| {
+                let mut segs = Vec::new();
+                for c in &cracks {
+                    segments(c, &self.scale, &mut segs);
+                }
+                (cracks.len(), segs)
+            });
+            let count = parts.iter().map(|p| p.0).sum();
+            let mut segs = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+            for (_, s) in parts {
+                segs.extend(s);
+            }
+            Network::new(segs, count, &self.scale)
         })
     }
 
@@ -265,5 +300,26 @@ impl CrackField {
             }
             *c = 0.0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_network_stores_each_segment_once_and_an_index_of_u32() {
+        let p = crate::Design::builtin("kawung").unwrap().resolve().unwrap();
+        let view = View::at_dpi(&p, 1024, 1024, 300.0);
+        let opts = RenderOptions::with_threads(2);
+        let f = Crackle::default()
+            .field(&p, &view, &Frame::at_dpi(300.0), 7, &opts)
+            .unwrap();
+        let net = f.network();
+        let per = net.bytes() as f64 / net.segments() as f64;
+        assert!(net.segments() > 1000, "{} segments", net.segments());
+        // 24 bytes of segment and a few 4-byte entries (it was 112 bytes in
+        // every bucket a segment touched).
+        assert!(per < 48.0, "{per:.1} bytes per segment");
     }
 }

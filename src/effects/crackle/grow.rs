@@ -5,9 +5,13 @@
 //! crack. After each crack, a Dijkstra pass from its cells lowers the distance
 //! field where the crack is now the nearest feature.
 //!
-//! This is sequential and scales with the area: a 4096² render at 300 dpi has
-//! a grid of 1.5 million cells and 24 000 cracks. What keeps it affordable,
-//! each giving exactly the cracks the plain algorithm gives:
+//! This is sequential within a connected region of wax and scales with the
+//! area: a 4096² render at 300 dpi has a grid of 1.5 million cells and 26 000
+//! cracks. Regions do not interact, so each grows on a grid of its own box
+//! ([`grow_all`]), in parallel; in tileable mode a region that meets a copy of
+//! itself across the wrap grows, with the others like it, on the whole
+//! wrapped grid. What keeps each growth affordable, each giving exactly the
+//! cracks the plain algorithm gives:
 //!
 //! - [`Farthest`] keeps the maximum of each 16 × 16 block of cells in a heap;
 //!   a crack marks the blocks whose distances it lowered as dirty, a dirty
@@ -28,13 +32,18 @@
 //! coarser cells leave visible gaps and overshoots at T-junctions); a raster
 //! chamfer transform for the first distance field (not periodic under the
 //! printer's wraps, and its sums in another order can differ in the last bit,
-//! which could reorder near-equal cells).
+//! which could reorder near-equal cells); one growth over the whole grid with
+//! one random stream (sequential, and every crack depended on all earlier
+//! ones, in every region); labelling regions by 4-connection (a crack or a
+//! diagonal distance step passes between two dark cells that touch at a
+//! corner, so such regions do interact).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use super::super::field::{floor_i, hash, unit, Wrap};
 
@@ -56,13 +65,160 @@ impl Ord for Key {
 /// Side of a [`Farthest`] block, in cells (a power of two).
 const BLOCK_SHIFT: u32 = 4;
 
-/// The coarse grid the cracks grow on.
-pub(super) struct Grid {
+/// The chamfer steps to the eight neighbours: `(di, dj, length)`.
+const STEPS: [(i64, i64, f64); 8] = [
+    (1, 0, 1.0),
+    (-1, 0, 1.0),
+    (0, 1, 1.0),
+    (0, -1, 1.0),
+    (1, 1, std::f64::consts::SQRT_2),
+    (1, -1, std::f64::consts::SQRT_2),
+    (-1, 1, std::f64::consts::SQRT_2),
+    (-1, -1, std::f64::consts::SQRT_2),
+];
+
+/// The whole grid the cracks grow on: `gw × gh` cells, wrapped by `wrap`,
+/// which of them are not wax, and the seed.
+pub(super) struct Cells<'a> {
     pub gw: i64,
     pub gh: i64,
     pub wrap: Option<Wrap>,
     /// Cells that are not wax (dark dye, or transparent): cracks stop there.
-    pub unwaxed: Vec<bool>,
+    pub unwaxed: &'a [bool],
+    pub seed: u64,
+}
+
+impl Cells<'_> {
+    /// The index of cell `(i, j)`, reduced by the wrap; `None` off the grid.
+    fn idx(&self, i: i64, j: i64) -> Option<usize> {
+        match self.wrap {
+            Some(w) => {
+                let (i, j) = w.reduce(i, j);
+                Some((j * self.gw + i) as usize)
+            }
+            None if i >= 0 && j >= 0 && i < self.gw && j < self.gh => {
+                Some((j * self.gw + i) as usize)
+            }
+            None => None,
+        }
+    }
+}
+
+/// A crack as grown: its polyline in grid cells (inside or beside the grid,
+/// with its start inside), the distance from its start cell to the nearest
+/// wax edge or earlier crack when it formed, and that cell's index.
+pub(super) struct Crack {
+    pub pts: Vec<(f64, f64)>,
+    pub start_dist: f64,
+    pub cell: usize,
+}
+
+/// A connected region of waxed cells (8-connected, the way cracks and the
+/// distance steps move): cracks and distances never leave it.
+struct Component {
+    label: u32,
+    /// Its box in unwrapped cells, with one cell to spare on every side.
+    x0: i64,
+    y0: i64,
+    x1: i64,
+    y1: i64,
+    /// In tileable mode, whether it meets a copy of itself across the wrap
+    /// (then it is grown on the whole wrapped grid).
+    periodic: bool,
+}
+
+/// Labels the components of waxed cells: the label of every cell (0 for
+/// unwaxed), where each cell was reached unwrapped (tileable mode only), and
+/// the components, in the order of their first cell.
+fn components(c: &Cells) -> (Vec<u32>, Vec<(i32, i32)>, Vec<Component>) {
+    let n = (c.gw * c.gh) as usize;
+    let mut label = vec![0u32; n];
+    let mut at = if c.wrap.is_some() {
+        vec![(0i32, 0i32); n]
+    } else {
+        Vec::new()
+    };
+    let mut comps = Vec::new();
+    let mut stack = Vec::new();
+    for first in 0..n {
+        if c.unwaxed[first] || label[first] != 0 {
+            continue;
+        }
+        let l = comps.len() as u32 + 1;
+        let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
+        let mut k = Component {
+            label: l,
+            x0: i0,
+            y0: j0,
+            x1: i0,
+            y1: j0,
+            periodic: false,
+        };
+        label[first] = l;
+        if c.wrap.is_some() {
+            at[first] = (i0 as i32, j0 as i32);
+        }
+        stack.push((i0, j0));
+        while let Some((i, j)) = stack.pop() {
+            k.x0 = k.x0.min(i);
+            k.x1 = k.x1.max(i);
+            k.y0 = k.y0.min(j);
+            k.y1 = k.y1.max(j);
+            for (di, dj) in [
+                (1, 0),
+                (-1, 0),
+                (0, 1),
+                (0, -1),
+                (1, 1),
+                (1, -1),
+                (-1, 1),
+                (-1, -1),
+            ] {
+                let (ni, nj) = (i + di, j + dj);
+                let Some(g) = c.idx(ni, nj) else { continue };
+                if c.unwaxed[g] {
+                    continue;
+                }
+                if label[g] == 0 {
+                    label[g] = l;
+                    if c.wrap.is_some() {
+                        at[g] = (ni as i32, nj as i32);
+                    }
+                    stack.push((ni, nj));
+                } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
+                    k.periodic = true;
+                }
+            }
+        }
+        // One cell of non-wax around it (off the grid without a wrap).
+        k.x0 -= 1;
+        k.y0 -= 1;
+        k.x1 += 1;
+        k.y1 += 1;
+        if c.wrap.is_none() {
+            k.x0 = k.x0.max(0);
+            k.y0 = k.y0.max(0);
+            k.x1 = k.x1.min(c.gw - 1);
+            k.y1 = k.y1.min(c.gh - 1);
+        }
+        comps.push(k);
+    }
+    (label, at, comps)
+}
+
+/// The grid one component (or, in tileable mode, all the periodic ones
+/// together) grows on: its box, where every other cell is not wax.
+pub(super) struct Grid<'a> {
+    /// The whole grid.
+    cells: &'a Cells<'a>,
+    /// Where this grid's cell `(0, 0)` lies on the whole grid, unwrapped.
+    ox: i64,
+    oy: i64,
+    gw: i64,
+    gh: i64,
+    /// The whole grid's wrap, for the grid of the periodic components.
+    wrap: Option<Wrap>,
+    unwaxed: Vec<bool>,
     /// The crack through each cell (1-based), or 0.
     crack: Vec<u32>,
     /// Chamfer distance to the nearest wax edge or crack, in cells.
@@ -72,13 +228,26 @@ pub(super) struct Grid {
     nbx: usize,
 }
 
-impl Grid {
-    /// A grid of `gw × gh` cells, wrapped by `wrap`; `unwaxed` per cell, row-major.
-    pub fn new(gw: i64, gh: i64, wrap: Option<Wrap>, unwaxed: Vec<bool>) -> Self {
+impl<'a> Grid<'a> {
+    /// The grid of `ox, oy, gw × gh` (unwrapped cells of `cells`, wrapped by
+    /// `wrap`) on which cell `(i, j)` is wax when `waxed(i, j)`.
+    fn new(
+        cells: &'a Cells<'a>,
+        (ox, oy, gw, gh): (i64, i64, i64, i64),
+        wrap: Option<Wrap>,
+        waxed: impl Fn(i64, i64) -> bool,
+    ) -> Self {
         let n = (gw * gh) as usize;
         let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
         let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
+        let mut unwaxed = Vec::with_capacity(n);
+        for j in 0..gh {
+            unwaxed.extend((0..gw).map(|i| !waxed(i, j)));
+        }
         Grid {
+            cells,
+            ox,
+            oy,
             gw,
             gh,
             wrap,
@@ -88,6 +257,14 @@ impl Grid {
             dirty: vec![false; nbx * nby],
             nbx,
         }
+    }
+
+    /// The index on the whole grid of this grid's cell `c`.
+    fn global(&self, c: usize) -> usize {
+        let (i, j) = (c as i64 % self.gw, c as i64 / self.gw);
+        self.cells
+            .idx(i + self.ox, j + self.oy)
+            .expect("a grid's cells lie on the whole grid")
     }
 
     fn idx(&self, i: i64, j: i64) -> Option<usize> {
@@ -112,16 +289,6 @@ impl Grid {
     /// Passes lowered distances on (Dijkstra with 8-neighbour chamfer steps)
     /// from the cells in `q` until nothing changes.
     fn relax(&mut self, q: &mut Pending) {
-        const STEPS: [(i64, i64, f64); 8] = [
-            (1, 0, 1.0),
-            (-1, 0, 1.0),
-            (0, 1, 1.0),
-            (0, -1, 1.0),
-            (1, 1, std::f64::consts::SQRT_2),
-            (1, -1, std::f64::consts::SQRT_2),
-            (-1, 1, std::f64::consts::SQRT_2),
-            (-1, -1, std::f64::consts::SQRT_2),
-        ];
         let (gw, gh) = (self.gw, self.gh);
         let g = gw as usize;
         // Flat index offsets of the steps, for cells away from the edges.
@@ -198,8 +365,8 @@ impl Pending {
 /// The waxed cell with the greatest key `distance × jitter`, by blocks.
 struct Farthest {
     jitter: Vec<f64>,
-    /// Keys below this cannot start a crack (see [`grow_all`]).
-    lowest: f64,
+    /// Cells closer than this to a wax edge or crack start none.
+    stop: f64,
     /// The current maximum of each clean block, as last pushed.
     best: Vec<Option<Key>>,
     /// Block maxima, some stale; with the block index.
@@ -207,11 +374,11 @@ struct Farthest {
 }
 
 impl Farthest {
-    fn new(g: &mut Grid, jitter: Vec<f64>, lowest: f64) -> Self {
+    fn new(g: &mut Grid, jitter: Vec<f64>, stop: f64) -> Self {
         let nb = g.dirty.len();
         let mut f = Farthest {
             jitter,
-            lowest,
+            stop,
             best: vec![None; nb],
             heap: BinaryHeap::with_capacity(nb),
         };
@@ -221,8 +388,8 @@ impl Farthest {
         f
     }
 
-    /// Recomputes block `b`'s maximum and pushes it, unless it is too low to
-    /// start a crack.
+    /// Recomputes block `b`'s maximum over the cells far enough to start a
+    /// crack and pushes it, unless there is none.
     fn rescan(&mut self, g: &mut Grid, b: usize) {
         g.dirty[b] = false;
         let (bi, bj) = ((b % g.nbx) << BLOCK_SHIFT, (b / g.nbx) << BLOCK_SHIFT);
@@ -230,8 +397,11 @@ impl Farthest {
         let (gw, gh) = (g.gw as usize, g.gh as usize);
         // The greatest key, the last cell in index order on a tie, as the
         // heap's order of keys breaks ties. Cells that are not wax have
-        // distance 0, so key 0, too low to start a crack: no need to skip them.
-        let mut best = (f64::NEG_INFINITY, 0);
+        // distance 0, too close to start a crack: no need to skip them.
+        // Filtering by distance rather than stopping at the first cell too
+        // close (as before) makes the end of the growth a per-cell rule, so
+        // components grown apart give the cracks they give grown together.
+        let mut best = (f64::NEG_INFINITY, usize::MAX);
         for j in bj..(bj + side).min(gh) {
             let row = j * gw;
             let cols = row + bi..row + (bi + side).min(gw);
@@ -240,19 +410,19 @@ impl Farthest {
                 .zip(g.dist[cols.clone()].iter().zip(&self.jitter[cols]))
             {
                 let k = d.min(1e9) * jit;
-                if k >= best.0 {
+                if *d >= self.stop && k >= best.0 {
                     best = (k, c);
                 }
             }
         }
-        self.best[b] = (best.0 >= self.lowest).then_some(Key(best.0, best.1));
+        self.best[b] = (best.1 != usize::MAX).then_some(Key(best.0, best.1));
         if let Some(k) = self.best[b] {
             self.heap.push((k, b));
         }
     }
 
-    /// The waxed cell with the greatest current key, if any is high enough to
-    /// start a crack.
+    /// The waxed cell with the greatest current key, if any is far enough
+    /// from every wax edge and crack to start one.
     fn pop(&mut self, g: &mut Grid) -> Option<usize> {
         while let Some((k, b)) = self.heap.pop() {
             if g.dirty[b] {
@@ -275,39 +445,125 @@ fn rand_unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Grows every crack on `g`, oldest first, as polylines in cell units.
+/// Grows every crack on `cells`: each component of waxed cells on its own,
+/// in parallel, the cracks of each oldest first; `spacing` is the crack
+/// spacing in cells. Components too small to hold a cell [`stop_distance`]
+/// from their edge are skipped without a grid. Each component's cracks are
+/// handed to `done` as soon as they have grown (its grid freed), and its
+/// results returned in the order of the components' first cells, then the
+/// periodic ones together, whatever the number of threads.
+pub(super) fn grow_all<T: Send>(
+    cells: &Cells,
+    spacing: f64,
+    done: impl Fn(Vec<Crack>) -> T + Sync,
+) -> Vec<T> {
+    let stop = stop_distance(spacing);
+    let (label, at, comps) = components(cells);
+    // A cell's chamfer distance to the nearest cell outside its component is
+    // at most its distance to the box's edge, half the box's shorter side.
+    let (periodic, apart): (Vec<Component>, Vec<Component>) = comps
+        .into_iter()
+        .filter(|k| ((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0 >= stop)
+        .partition(|k| k.periodic);
+    let (label, at) = (&label, &at);
+    let mut grown: Vec<T> = apart
+        .par_iter()
+        .map(|k| {
+            let mut g = Grid::new(
+                cells,
+                (k.x0, k.y0, k.x1 - k.x0 + 1, k.y1 - k.y0 + 1),
+                None,
+                |i, j| {
+                    let (i, j) = (i + k.x0, j + k.y0);
+                    // Unwrapped, only the copy of the component met first.
+                    cells.idx(i, j).is_some_and(|c| {
+                        label[c] == k.label
+                            && (cells.wrap.is_none() || at[c] == (i as i32, j as i32))
+                    })
+                },
+            );
+            let cracks = grow_grid(&mut g, spacing);
+            drop(g);
+            done(cracks)
+        })
+        .collect();
+    if !periodic.is_empty() {
+        let mut g = Grid::new(cells, (0, 0, cells.gw, cells.gh), cells.wrap, |i, j| {
+            let l = label[(j * cells.gw + i) as usize];
+            periodic.iter().any(|k| k.label == l)
+        });
+        let cracks = grow_grid(&mut g, spacing);
+        drop(g);
+        grown.push(done(cracks));
+    }
+    grown
+}
+
+/// The distance from every wax edge and crack, in cells, below which a cell
+/// starts no crack: `0.35 × spacing`, but at least 1.5. On print-size images
+/// the grid is capped at 2.5 million cells and the spacing can be under three
+/// cells; every waxed cell beside a crack is a step of 1 from it, so a stop
+/// below that let cracks start beside every crack until the wax was all crack
+/// (a cap of 200 000 cracks was what ended it, an arbitrary density that
+/// depended on the order of all cracks). At 1.5 the 2 m wrap at 300 dpi gets
+/// about as many cracks as that cap gave it.
+pub(super) fn stop_distance(spacing: f64) -> f64 {
+    (spacing * 0.35).max(1.5)
+}
+
+/// Grows every crack on `g`, oldest first.
 ///
-/// `spacing` is the crack spacing in cells. A crack starts at the waxed cell
-/// farthest (distance × a seeded jitter in 0.85..1.15) from every wax edge and
-/// earlier crack, until that cell is closer than `0.35 × spacing`: the jitter is
-/// at least 0.85, so a cell whose key is below `0.85 × 0.35 × spacing` is closer
-/// than that and can never start one, and [`Farthest`] forgets it.
-pub(super) fn grow_all(g: &mut Grid, spacing: f64, seed: u64) -> Vec<Vec<(f64, f64)>> {
+/// A crack starts at the waxed cell farthest (distance × a seeded jitter in
+/// 0.85..1.15) from every wax edge and earlier crack among those at least
+/// [`stop_distance`] from them, until there is none. Its randomness is a stream
+/// seeded from its start cell, so it does not depend on the other components.
+/// Every crack marks its start cell, so there are fewer cracks than cells.
+fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     let (gw, gh) = (g.gw, g.gh);
     let n = (gw * gh) as usize;
+    let seed = g.cells.seed;
     let mut pending = Pending::default();
+    // The first distances: a step from each non-wax neighbour, or 1 on the
+    // border of an unwrapped image (its edge counts as a wax edge a cell
+    // away). The same as passing distance 0 on from every non-wax cell, but
+    // without queueing all of them, most of a component's box.
     for c in 0..n {
+        if g.unwaxed[c] {
+            g.dist[c] = 0.0;
+            continue;
+        }
         let (i, j) = ((c as i64) % gw, (c as i64) / gw);
-        let border = g.wrap.is_none() && (i == 0 || j == 0 || i == gw - 1 || j == gh - 1);
-        if g.unwaxed[c] || border {
-            g.dist[c] = if g.unwaxed[c] { 0.0 } else { 1.0 };
-            pending.push(g.dist[c], i as usize, j as usize);
+        let (wi, wj) = (i + g.ox, j + g.oy);
+        let mut d = f64::INFINITY;
+        if g.cells.wrap.is_none()
+            && (wi == 0 || wj == 0 || wi == g.cells.gw - 1 || wj == g.cells.gh - 1)
+        {
+            d = 1.0;
+        }
+        for (di, dj, w) in STEPS {
+            if let Some(nc) = g.idx(i + di, j + dj) {
+                if g.unwaxed[nc] {
+                    d = d.min(w);
+                }
+            }
+        }
+        if d.is_finite() {
+            g.dist[c] = d;
+            pending.push(d, i as usize, j as usize);
         }
     }
     g.relax(&mut pending);
-    let stop = spacing * 0.35;
-    let max_len = (gw.max(gh) as f64).min(spacing * 12.0);
+    let stop = stop_distance(spacing);
+    let max_len = (g.cells.gw.max(g.cells.gh) as f64).min(spacing * 12.0);
     let jitter = (0..n)
-        .map(|c| 0.85 + 0.3 * unit(seed, 31, c as i64, 0))
+        .map(|c| 0.85 + 0.3 * unit(seed, 31, g.global(c) as i64, 0))
         .collect();
-    let mut far = Farthest::new(g, jitter, stop * 0.85);
-    let mut rng = ChaCha8Rng::seed_from_u64(hash(seed, 32, 0, 0));
-    let mut cracks: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut far = Farthest::new(g, jitter, stop);
+    let mut cracks: Vec<Crack> = Vec::new();
     while let Some(c) = far.pop(g) {
-        if g.dist[c] < stop {
-            break;
-        }
         let id = cracks.len() as u32 + 1;
+        let cell = g.global(c);
+        let mut rng = ChaCha8Rng::seed_from_u64(hash(seed, 32, cell as i64, 0));
         let start = (
             (c as i64 % gw) as f64 + 0.2 + 0.6 * rand_unit(&mut rng),
             (c as i64 / gw) as f64 + 0.2 + 0.6 * rand_unit(&mut rng),
@@ -344,12 +600,29 @@ pub(super) fn grow_all(g: &mut Grid, spacing: f64, seed: u64) -> Vec<Vec<(f64, f
         );
         a.reverse();
         a.extend(b.into_iter().skip(1));
+        let start_dist = g.dist[c].min(1e9);
         mark(g, &a, id, &mut pending);
         g.relax(&mut pending);
-        cracks.push(a);
-        if cracks.len() > 200_000 {
-            break;
+        // On the whole grid, unwrapped; a crack of a component grown
+        // unwrapped in tileable mode is moved by a period so its start lies
+        // in the tile, as on the wrapped grid.
+        let (mut dx, mut dy) = (g.ox as f64, g.oy as f64);
+        if let (Some(w), None) = (g.cells.wrap, g.wrap) {
+            let (x, y) = (start.0 + dx, start.1 + dy);
+            let (rx, ry) = w.reduce_f(x, y);
+            dx += rx - x;
+            dy += ry - y;
         }
+        if dx != 0.0 || dy != 0.0 {
+            for p in &mut a {
+                *p = (p.0 + dx, p.1 + dy);
+            }
+        }
+        cracks.push(Crack {
+            pts: a,
+            start_dist,
+            cell,
+        });
     }
     cracks
 }

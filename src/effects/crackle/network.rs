@@ -1,6 +1,9 @@
 //! The grown cracks as drawable segments, bucketed for lookup by pixel.
 
 use super::super::field::{floor_i, unit, Wrap};
+#[cfg(doc)]
+use super::grow::stop_distance;
+use super::grow::Crack;
 
 /// The least integer not below `x`.
 fn ceil_i(x: f64) -> i64 {
@@ -10,19 +13,50 @@ fn ceil_i(x: f64) -> i64 {
 /// Side of a bucket, in pixels.
 const BUCKET: usize = 8;
 
+/// Bits of a bucket entry that say which copy of the tile a segment is drawn
+/// at (one of 3 × 3 in tileable mode); the rest is the segment's index.
+const COPY_BITS: u32 = 4;
+
 /// A straight piece of crack in image pixels (in tileable mode, in the
-/// coordinates of the exact tile), with what drawing it needs precomputed.
+/// coordinates of the exact tile). Stored once, compactly: single precision
+/// is a hundredth of a pixel even 60 000 pixels from the origin, and what
+/// drawing needs besides (the direction, the box) is a few operations away.
 #[derive(Debug, Clone, Copy)]
-struct Seg {
+pub(super) struct Seg {
+    a: [f32; 2],
+    b: [f32; 2],
+    /// Half the crack's width, pixels.
+    half_width: f32,
+    strength: f32,
+}
+
+impl Seg {
+    /// The segment `a`–`b`, moved by `o`, with its half width and strength.
+    fn at(&self, o: (f64, f64)) -> Placed {
+        let a = (self.a[0] as f64 + o.0, self.a[1] as f64 + o.1);
+        let b = (self.b[0] as f64 + o.0, self.b[1] as f64 + o.1);
+        let reach = self.half_width as f64 + 0.5;
+        Placed {
+            a,
+            v: (b.0 - a.0, b.1 - a.1),
+            reach,
+            strength: self.strength as f64,
+            x0: a.0.min(b.0) - reach,
+            x1: a.0.max(b.0) + reach,
+            y0: a.1.min(b.1) - reach,
+            y1: a.1.max(b.1) + reach,
+        }
+    }
+}
+
+/// A segment where it is drawn, with what drawing it needs.
+struct Placed {
     a: (f64, f64),
     /// `b − a`.
     v: (f64, f64),
-    /// `|b − a|²`.
-    l2: f64,
     /// Distance within which the crack covers a pixel centre: half its width
     /// and half a pixel.
     reach: f64,
-    reach2: f64,
     strength: f64,
     /// The box of pixel centres it may cover: `a` and `b` ± `reach`.
     x0: f64,
@@ -31,44 +65,18 @@ struct Seg {
     y1: f64,
 }
 
-impl Seg {
-    fn new(a: (f64, f64), b: (f64, f64), half_width: f64, strength: f64) -> Self {
-        let reach = half_width + 0.5;
-        Seg {
-            a,
-            v: (b.0 - a.0, b.1 - a.1),
-            l2: (b.0 - a.0) * (b.0 - a.0) + (b.1 - a.1) * (b.1 - a.1),
-            reach,
-            reach2: reach * reach,
-            strength,
-            x0: a.0.min(b.0) - reach,
-            x1: a.0.max(b.0) + reach,
-            y0: a.1.min(b.1) - reach,
-            y1: a.1.max(b.1) + reach,
-        }
-    }
-
-    /// Squared distance from `p` to the segment.
-    fn dist2(&self, p: (f64, f64)) -> f64 {
-        let (vx, vy) = self.v;
-        let (wx, wy) = (p.0 - self.a.0, p.1 - self.a.1);
-        let t = if self.l2 > 0.0 {
-            ((wx * vx + wy * vy) / self.l2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let (dx, dy) = (wx - t * vx, wy - t * vy);
-        dx * dx + dy * dy
-    }
-}
-
-/// The crack network of one render: segments in 8 × 8-pixel buckets over the
-/// image (or the exact tile).
+/// The crack network of one render: segments, each stored once, and for each
+/// 8 × 8-pixel bucket over the image (or the exact tile) the segments (and
+/// copies of the tile) that may cover its pixels.
 #[derive(Debug)]
 pub(super) struct Network {
-    /// Segments, bucket after bucket; bucket `k` is `segs[starts[k]..starts[k + 1]]`.
     segs: Vec<Seg>,
-    starts: Vec<usize>,
+    /// Bucket `k` is `entries[starts[k]..starts[k + 1]]`; an entry is a
+    /// segment's index shifted by [`COPY_BITS`], and its copy.
+    starts: Vec<u32>,
+    entries: Vec<u32>,
+    /// The offsets of the copies of the tile, pixels.
+    copies: Vec<(f64, f64)>,
     nbx: usize,
     nby: usize,
     /// Number of cracks grown.
@@ -83,6 +91,10 @@ pub(super) struct Scale {
     pub sy: f64,
     /// Average crack width, pixels.
     pub width_px: f64,
+    /// Crack spacing, cells.
+    pub spacing: f64,
+    /// Where cracks stop forming (see [`stop_distance`]), cells.
+    pub stop: f64,
     /// Size of the image, or of the exact tile, pixels.
     pub dw: f64,
     pub dh: f64,
@@ -90,31 +102,55 @@ pub(super) struct Scale {
     pub seed: u64,
 }
 
+/// Appends the segments of `crack` to `out`, in pixels.
+///
+/// A crack's width and strength are its own: width from how far its start
+/// was from the nearest wax edge or earlier crack (the first cracks open in
+/// wide plates, the last ones where the plates are already about the crack
+/// spacing across; from 1.5× the average width down to 0.5×), strength a hash
+/// of its start cell. Both were from the crack's place in the global order
+/// once, which made every crack depend on every other component's count.
+pub(super) fn segments(crack: &Crack, k: &Scale, out: &mut Vec<Seg>) {
+    let half_width = 0.5 * k.width_px * age(crack.start_dist / k.stop);
+    let strength = 0.6 + 0.3 * unit(k.seed, 33, crack.cell as i64, 0);
+    let pts = &crack.pts;
+    let last = pts.len() - 1;
+    let px = |p: (f64, f64)| [(p.0 * k.sx) as f32, (p.1 * k.sy) as f32];
+    let mut prev = px(pts[0]);
+    for (_, &p) in pts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, _)| i % 2 == 0 || *i == last)
+    {
+        let b = px(p);
+        out.push(Seg {
+            a: prev,
+            b,
+            half_width: half_width as f32,
+            strength: strength as f32,
+        });
+        prev = b;
+    }
+}
+
+/// A crack's width relative to the average, from its start distance `d` in
+/// units of the distance where cracks stop forming (so at least 1): 0.5×
+/// there, rising to 1.5× at twice that. Most cracks start below 2 (the plates
+/// they split are already small), so this spreads widths over the whole range
+/// about as the order of cracks did, with an average near 1× (0.97 to 1.05
+/// on kawung, truntum and parang at 4096²).
+fn age(d: f64) -> f64 {
+    (d - 0.5).clamp(0.5, 1.5)
+}
+
 impl Network {
-    /// The network of `cracks` (polylines in grid cells, oldest first).
-    pub fn new(cracks: &[Vec<(f64, f64)>], k: &Scale) -> Self {
-        let total = cracks.len().max(2) as f64;
-        // Segments in pixels, with the half width they need for bucketing.
-        let mut segs = Vec::new();
-        for (n, pts) in cracks.iter().enumerate() {
-            // Oldest 1.5× the average width, newest 0.5×.
-            let age = 1.5 - n as f64 / (total - 1.0);
-            let half_width = 0.5 * k.width_px * age.max(0.5);
-            let strength = 0.6 + 0.3 * unit(k.seed, 33, n as i64, 0);
-            let thin: Vec<(f64, f64)> = pts
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % 2 == 0 || *i == pts.len() - 1)
-                .map(|(_, p)| (p.0 * k.sx, p.1 * k.sy))
-                .collect();
-            for w in thin.windows(2) {
-                segs.push((w[0], w[1], half_width, strength));
-            }
-        }
+    /// The network of `segs` from `cracks` cracks.
+    pub fn new(segs: Vec<Seg>, cracks: usize, k: &Scale) -> Self {
         let (dw, dh) = (k.dw, k.dh);
         let nbx = (dw / BUCKET as f64).ceil() as usize;
         let nby = (dh / BUCKET as f64).ceil() as usize;
-        let shifts: Vec<(f64, f64)> = match k.wrap {
+        let copies: Vec<(f64, f64)> = match k.wrap {
             None => vec![(0.0, 0.0)],
             Some(w) => {
                 let [u, v] = w.vectors();
@@ -130,65 +166,81 @@ impl Network {
                 s
             }
         };
-        // A segment goes to each bucket its box (with a pixel to spare) meets,
-        // once per copy of the tile that reaches the tile's own rectangle.
-        // Counted first, then placed, so each bucket keeps the order segments
-        // were made in without sorting (a sort of the pairs took a fifth of
-        // the set-up at 4096²).
-        let mut placed: Vec<(Seg, [usize; 4])> = Vec::new();
-        for &(a, b, half_width, strength) in &segs {
-            for &(ox, oy) in &shifts {
-                let r = half_width + 1.0;
-                let x0 = a.0.min(b.0) + ox - r;
-                let x1 = a.0.max(b.0) + ox + r;
-                let y0 = a.1.min(b.1) + oy - r;
-                let y1 = a.1.max(b.1) + oy + r;
-                if x1 < 0.0 || y1 < 0.0 || x0 >= dw || y0 >= dh {
-                    continue;
-                }
-                let bx0 = (x0.max(0.0) / BUCKET as f64) as usize;
-                let by0 = (y0.max(0.0) / BUCKET as f64) as usize;
-                let bx1 = ((x1 / BUCKET as f64) as usize).min(nbx - 1);
-                let by1 = ((y1 / BUCKET as f64) as usize).min(nby - 1);
-                let moved = Seg::new(
-                    (a.0 + ox, a.1 + oy),
-                    (b.0 + ox, b.1 + oy),
-                    half_width,
-                    strength,
-                );
-                placed.push((moved, [bx0, bx1, by0, by1]));
+        assert!(
+            segs.len() < 1 << (32 - COPY_BITS),
+            "too many crack segments to index"
+        );
+        // The buckets a copy of a segment reaches (its box with a pixel to
+        // spare), if it reaches the tile's own rectangle.
+        let reach = |s: &Seg, o: (f64, f64)| {
+            let p = s.at(o);
+            if p.x1 + 0.5 < 0.0 || p.y1 + 0.5 < 0.0 || p.x0 - 0.5 >= dw || p.y0 - 0.5 >= dh {
+                return None;
             }
-        }
-        let mut starts = vec![0; nbx * nby + 1];
-        for (_, [bx0, bx1, by0, by1]) in &placed {
-            for by in *by0..=*by1 {
-                for bx in *bx0..=*bx1 {
-                    starts[by * nbx + bx + 1] += 1;
+            let bx0 = ((p.x0 - 0.5).max(0.0) / BUCKET as f64) as usize;
+            let by0 = ((p.y0 - 0.5).max(0.0) / BUCKET as f64) as usize;
+            let bx1 = (((p.x1 + 0.5) / BUCKET as f64) as usize).min(nbx - 1);
+            let by1 = (((p.y1 + 0.5) / BUCKET as f64) as usize).min(nby - 1);
+            Some((bx0..=bx1, by0..=by1))
+        };
+        // Counted, then placed, so each bucket keeps the order segments were
+        // made in without sorting, and nothing but the index is allocated.
+        let mut starts = vec![0u32; nbx * nby + 1];
+        for s in &segs {
+            for &o in &copies {
+                if let Some((xs, ys)) = reach(s, o) {
+                    for by in ys {
+                        for bx in xs.clone() {
+                            starts[by * nbx + bx + 1] += 1;
+                        }
+                    }
                 }
             }
         }
+        let mut total = 0u64;
         for b in 0..nbx * nby {
-            starts[b + 1] += starts[b];
+            total += starts[b + 1] as u64;
+            starts[b + 1] = u32::try_from(total).expect("too many crack bucket entries");
         }
-        let mut next = starts.clone();
-        let unused = Seg::new((0.0, 0.0), (0.0, 0.0), 0.0, 0.0);
-        let mut bucketed = vec![unused; starts[nbx * nby]];
-        for (s, [bx0, bx1, by0, by1]) in &placed {
-            for by in *by0..=*by1 {
-                for bx in *bx0..=*bx1 {
-                    let b = by * nbx + bx;
-                    bucketed[next[b]] = *s;
-                    next[b] += 1;
+        let mut next: Vec<u32> = starts[..nbx * nby].to_vec();
+        let mut entries = vec![0u32; total as usize];
+        for (n, s) in segs.iter().enumerate() {
+            for (c, &o) in copies.iter().enumerate() {
+                if let Some((xs, ys)) = reach(s, o) {
+                    let e = (n as u32) << COPY_BITS | c as u32;
+                    for by in ys {
+                        for bx in xs.clone() {
+                            let b = by * nbx + bx;
+                            entries[next[b] as usize] = e;
+                            next[b] += 1;
+                        }
+                    }
                 }
             }
         }
         Network {
-            segs: bucketed,
+            segs,
             starts,
+            entries,
+            copies,
             nbx,
             nby,
-            cracks: cracks.len(),
+            cracks,
         }
+    }
+
+    /// Bytes the network holds, for tests of its size per segment.
+    #[cfg(test)]
+    pub fn bytes(&self) -> usize {
+        self.segs.capacity() * std::mem::size_of::<Seg>()
+            + (self.starts.capacity() + self.entries.capacity()) * 4
+            + self.copies.capacity() * 16
+    }
+
+    /// Number of segments.
+    #[cfg(test)]
+    pub fn segments(&self) -> usize {
+        self.segs.len()
     }
 
     /// The width of the grown area, pixels (no cracks beyond).
@@ -214,17 +266,36 @@ impl Network {
             // The pixels of this run in bucket `bx`: up to its right edge.
             let end = (ceil_i(((bx + 1) * BUCKET) as f64 - px) as usize).min(n);
             let b = by * self.nbx + bx;
-            for s in &self.segs[self.starts[b]..self.starts[b + 1]] {
-                if py <= s.y0 || py >= s.y1 {
+            let range = self.starts[b] as usize..self.starts[b + 1] as usize;
+            for &e in &self.entries[range] {
+                let seg = &self.segs[(e >> COPY_BITS) as usize];
+                let o = self.copies[(e & ((1 << COPY_BITS) - 1)) as usize];
+                // Most entries miss the row: test that before placing the
+                // segment (the same bounds as `Placed::y0`, `y1`).
+                let reach = seg.half_width as f64 + 0.5;
+                let (ay, by) = (seg.a[1] as f64 + o.1, seg.b[1] as f64 + o.1);
+                if py <= ay.min(by) - reach || py >= ay.max(by) + reach {
                     continue;
                 }
+                let s = seg.at(o);
                 // The pixels whose centres the box may hold (`ceil_i` and
                 // `floor_i`, as `ceil` and `floor` are calls to libm here).
                 let lo = ceil_i(s.x0 - px).max(k as i64) as usize;
                 let hi = (floor_i(s.x1 - px) + 1).clamp(0, end as i64) as usize;
+                if lo >= hi {
+                    continue;
+                }
+                let (vx, vy) = s.v;
+                let l2 = vx * vx + vy * vy;
+                let inv = if l2 > 0.0 { 1.0 / l2 } else { 0.0 };
+                let reach2 = s.reach * s.reach;
+                let wy = py - s.a.1;
                 for (kk, o) in out.iter_mut().enumerate().take(hi).skip(lo) {
-                    let d2 = s.dist2((px + kk as f64, py));
-                    if d2 >= s.reach2 {
+                    let wx = px + kk as f64 - s.a.0;
+                    let t = ((wx * vx + wy * vy) * inv).clamp(0.0, 1.0);
+                    let (dx, dy) = (wx - t * vx, wy - t * vy);
+                    let d2 = dx * dx + dy * dy;
+                    if d2 >= reach2 {
                         continue;
                     }
                     let c = (s.reach - d2.sqrt()).min(1.0) * s.strength;
