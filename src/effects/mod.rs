@@ -53,7 +53,9 @@ pub use cap::Cap;
 pub use crackle::{CrackField, Crackle};
 pub use dye::Dye;
 pub use ikat::{Direction, Ikat};
-pub use stage::{render_image, render_reference, render_strips, Frame, PixelStage, Region};
+pub use stage::{
+    render_image, render_reference, render_strips, render_strips_map, Frame, PixelStage, Region,
+};
 pub use tulis::Tulis;
 pub use weave::Weave;
 

@@ -57,7 +57,7 @@ use super::ikat::IkatField;
 use super::weave::WeaveField;
 use crate::error::Error;
 use crate::pattern::Pattern;
-use crate::render::{render_rect, PixelRect, RenderOptions, Scene, Strip, View, STRIP_ROWS};
+use crate::render::{render_rect, PixelRect, RenderOptions, Scene, Spare, Strip, View, STRIP_ROWS};
 
 /// `x.round().clamp(0.0, 255.0) as u8`, exactly, and cheaply: every pixel
 /// effect ends in three of these per pixel. `f64::round` is a call to libm on
@@ -277,9 +277,10 @@ impl Blocks {
         scene: &Scene,
         i: i64,
         pm: &mut Option<tiny_skia::Pixmap>,
+        spare: &Spare,
     ) -> Result<Vec<u8>, Error> {
         let (y, h) = self.rows(i);
-        let mut data = vec![0u8; self.w as usize * h as usize * 4];
+        let mut data = spare.take(self.w as usize * h as usize * 4);
         let rect = PixelRect {
             x: self.x,
             y,
@@ -298,12 +299,13 @@ fn finish_strip<'a>(
     blocks: &Blocks,
     s: i64,
     get: impl Fn(i64) -> &'a [u8],
+    spare: &Spare,
 ) -> Strip {
     let (mx, my) = (stage.margin.0 as usize, stage.margin.1 as i64);
     let (y, rows) = blocks.rows(s);
     let stride = blocks.w as usize * 4;
     let (top, bottom) = (y - my, y + rows as i64 + my);
-    let mut data = Vec::with_capacity((bottom - top) as usize * stride);
+    let mut data = spare.take_empty((bottom - top) as usize * stride);
     for b in blocks.around(s) {
         let (by, bh) = blocks.rows(b);
         let (from, to) = (top.max(by), bottom.min(by + bh as i64));
@@ -327,11 +329,12 @@ fn finish_strip<'a>(
         // Nothing to crop: the buffer is the strip.
         reg.data
     } else {
-        let mut out = Vec::with_capacity(rows as usize * width * 4);
+        let mut out = spare.take_empty(rows as usize * width * 4);
         for row in 0..rows as usize {
             let start = (row + my as usize) * stride + mx * 4;
             out.extend_from_slice(&reg.data[start..start + width * 4]);
         }
+        spare.give(reg.data);
         out
     };
     Strip {
@@ -354,10 +357,35 @@ pub fn render_strips(
     view: &View,
     opts: &RenderOptions,
     stage: &PixelStage,
-    mut sink: impl FnMut(Strip) -> Result<(), Error>,
+    sink: impl FnMut(Strip) -> Result<(), Error>,
+) -> Result<(), Error> {
+    render_strips_map(
+        pattern,
+        view,
+        opts,
+        stage,
+        1,
+        |s| Ok(std::mem::take(s)),
+        sink,
+    )
+}
+
+/// [`render_strips`] with `map` applied to each finished strip on the thread
+/// that finished it, in parallel (an encoder compresses there); `sink` gets
+/// the results top to bottom. A strip's buffer is reused when `map` leaves
+/// it in place. Without effects this is
+/// [`crate::render::render_strips_map`], with `per_thread`.
+pub fn render_strips_map<T: Send>(
+    pattern: &Pattern,
+    view: &View,
+    opts: &RenderOptions,
+    stage: &PixelStage,
+    per_thread: usize,
+    map: impl Fn(&mut Strip) -> Result<T, Error> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
     if stage.is_empty() {
-        return crate::render::render_strips(pattern, view, opts, sink);
+        return crate::render::render_strips_map(pattern, view, opts, per_thread, map, sink);
     }
     view.check()?;
     let mut b = rayon::ThreadPoolBuilder::new();
@@ -374,9 +402,13 @@ pub fn render_strips(
     let batch = pool.current_num_threads().max(1) as i64 * 2;
     let blocks = Blocks::new(view, stage.margin);
     let mut have: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+    let spare = Spare::default();
     let render = |need: &[i64]| -> Vec<Result<(i64, Vec<u8>), Error>> {
         need.par_iter()
-            .map_init(|| None, |pm, &i| Ok((i, blocks.render(&scene, i, pm)?)))
+            .map_init(
+                || None,
+                |pm, &i| Ok((i, blocks.render(&scene, i, pm, &spare)?)),
+            )
             .collect()
     };
     if stage.unprepared() {
@@ -403,16 +435,24 @@ pub fn render_strips(
             let (i, d) = f?;
             have.insert(i, d);
         }
-        let done: Vec<Strip> = pool.install(|| {
+        let done: Vec<Result<T, Error>> = pool.install(|| {
             (s0..s1)
                 .into_par_iter()
-                .map(|s| finish_strip(stage, &blocks, s, |b| &have[&b]))
+                .map(|s| {
+                    let mut strip = finish_strip(stage, &blocks, s, |b| &have[&b], &spare);
+                    let t = map(&mut strip);
+                    spare.give(strip.data);
+                    t
+                })
                 .collect()
         });
-        for strip in done {
-            sink(strip)?;
+        for t in done {
+            sink(t?)?;
         }
-        have.retain(|&i, _| i >= blocks.around(s1).start);
+        let keep = blocks.around(s1).start;
+        while let Some(e) = have.first_entry().filter(|e| *e.key() < keep) {
+            spare.give(e.remove());
+        }
         s0 = s1;
     }
     Ok(())
@@ -450,8 +490,11 @@ pub fn render_reference(
     let blocks = Blocks::new(view, stage.margin);
     let mut pm = None;
     let mut data = Vec::new();
+    let spare = Spare::default();
     for i in -blocks.extra..blocks.n + blocks.extra {
-        data.extend(blocks.render(&scene, i, &mut pm)?);
+        let block = blocks.render(&scene, i, &mut pm, &spare)?;
+        data.extend_from_slice(&block);
+        spare.give(block);
     }
     let top = blocks.rows(-blocks.extra).0;
     let mut reg = Region {

@@ -88,8 +88,8 @@ pub(crate) fn for_each_strip(
 }
 
 /// [`for_each_strip`] with `map` applied to each strip first, in parallel on
-/// the render threads (on an encoder pool of the same size when effects are
-/// on); `sink` gets the results in order on this thread. `per_thread`: see
+/// the render threads, where the strip was just made; `sink` gets the
+/// results in order on this thread. `per_thread`: see
 /// [`render_strips_map`](crate::render::render_strips_map).
 pub(crate) fn for_each_strip_map<T: Send>(
     pattern: &Pattern,
@@ -112,24 +112,17 @@ pub(crate) fn for_each_strip_map<T: Send>(
                 tx.send((end, t))
                     .map_err(|_| Error::Internal("encoder stopped".into()))
             };
-            if stage.is_empty() {
-                let tagged = |s: &mut Strip| Ok((s.y + s.rows, map(s)?));
-                let sink = |(e, t)| send(e, t);
-                crate::render::render_strips_map(
-                    pattern,
-                    view,
-                    &opts.render,
-                    per_thread,
-                    tagged,
-                    sink,
-                )
-            } else {
-                let pool = crate::render::pool(&opts.render)?;
-                crate::effects::render_strips(pattern, view, &opts.render, stage, |mut s| {
-                    let end = s.y + s.rows;
-                    send(end, pool.install(|| map(&mut s))?)
-                })
-            }
+            let tagged = |s: &mut Strip| Ok((s.y + s.rows, map(s)?));
+            let sink = |(e, t)| send(e, t);
+            crate::effects::render_strips_map(
+                pattern,
+                view,
+                &opts.render,
+                stage,
+                per_thread,
+                tagged,
+                sink,
+            )
         });
         let mut encoded = Ok(());
         for (end, t) in rx.iter() {

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod device;
 pub mod label;
 pub mod period;
+mod spare;
 mod tile;
 
 use kurbo::{Affine, Vec2};
@@ -23,6 +24,7 @@ use tiny_skia::Pixmap;
 
 pub use device::Scene;
 pub use period::{Layout, PeriodImage};
+pub(crate) use spare::Spare;
 pub use tile::PixelRect;
 
 use crate::error::{Error, UserError};
@@ -262,7 +264,7 @@ pub fn render_strips_map<T: Send>(
     // One pixmap per render thread (tiles reuse it), and the buffers of
     // strips already mapped, for the next strips.
     let pixmaps: Vec<Mutex<Option<Pixmap>>> = (0..threads).map(|_| Mutex::new(None)).collect();
-    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let spare = Spare::default();
     let stop = AtomicBool::new(false);
     let work = |s: u32| -> Result<T, Error> {
         if stop.load(Ordering::Relaxed) {
@@ -271,9 +273,7 @@ pub fn render_strips_map<T: Send>(
         let y = s * strip_rows;
         let rows = strip_rows.min(view.height - y);
         let len = view.width as usize * rows as usize * 4;
-        let mut data = lock(&spare).pop().unwrap_or_default();
-        // Every byte is overwritten; only a fresh buffer needs its length.
-        data.resize(len, 0);
+        let mut data = spare.take(len);
         {
             let slot = rayon::current_thread_index().unwrap_or(0) % threads;
             let mut pm = lock(&pixmaps[slot]);
@@ -289,9 +289,7 @@ pub fn render_strips_map<T: Send>(
         }
         let mut strip = Strip { y, rows, data };
         let t = map(&mut strip);
-        if strip.data.capacity() > 0 {
-            lock(&spare).push(strip.data);
-        }
+        spare.give(strip.data);
         t
     };
     let (tx, rx) = std::sync::mpsc::channel::<(u32, Result<T, Error>)>();

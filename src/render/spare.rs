@@ -1,0 +1,50 @@
+//! Buffers kept for reuse.
+//!
+//! A fresh multi-megabyte buffer costs its page faults, the kernel zeroing
+//! each page (a fifth of an effects render's time here), and once freed it may
+//! be handed back to the system and fault again. Strips and blocks are all
+//! about the same size, so a few kept buffers serve every later one.
+
+use std::sync::Mutex;
+
+/// Buffers kept; more are dropped (a few per thread in flight suffice).
+const KEEP: usize = 16;
+
+/// A stack of byte buffers to reuse, shared between threads.
+#[derive(Debug, Default)]
+pub struct Spare(Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// A buffer of `len` bytes whose contents are unspecified (the caller
+    /// overwrites them all).
+    pub fn take(&self, len: usize) -> Vec<u8> {
+        let mut b = self.lock().pop().unwrap_or_default();
+        b.resize(len, 0);
+        b
+    }
+
+    /// An empty buffer with room for `cap` bytes.
+    pub fn take_empty(&self, cap: usize) -> Vec<u8> {
+        let mut b = self.lock().pop().unwrap_or_default();
+        b.clear();
+        b.reserve(cap);
+        b
+    }
+
+    /// Keeps `b` for a later [`take`](Self::take).
+    pub fn give(&self, b: Vec<u8>) {
+        if b.capacity() == 0 {
+            return;
+        }
+        let mut kept = self.lock();
+        if kept.len() < KEEP {
+            kept.push(b);
+        }
+    }
+
+    // A panic elsewhere that poisoned the lock does not matter: the buffers
+    // are only a cache.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
