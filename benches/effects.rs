@@ -3,7 +3,9 @@
 //! `cargo bench --bench effects`, three groups:
 //!
 //! - `effects/NAME`: a whole render (kawung, 1024 × 1024 px at 300 dpi, 2
-//!   threads) with the effect, to compare with `effects/plain`. Per-render
+//!   threads) with the effect, to compare with `effects/plain` (the repeat
+//!   copied, as effects start from it) and `effects/plain-drawn` (every
+//!   repeat drawn, as for a pattern that is not periodic in whole pixels). Per-render
 //!   set-up (the crack network is grown once per render) is inside the
 //!   measured time, as it is in the CLI.
 //! - `effects-4096/NAME`: the same at 4096 × 4096 px, where per-pixel costs
@@ -46,6 +48,15 @@ fn whole(c: &mut Criterion, group: &str, side: u32, pattern: &Pattern) {
     let mut g = c.benchmark_group(group);
     g.sample_size(10);
     g.warm_up_time(Duration::from_secs(1));
+    // The plain render with the repeat left at its exact, fractional size,
+    // which is drawn rather than copied: the cost of drawing the pattern, for
+    // comparison with the copied `plain`, which effects start from.
+    g.bench_function("plain-drawn", |b| {
+        b.iter(|| {
+            let view = View::at_dpi_exact(pattern, side, side, 300.0);
+            wastra::render::render_image(pattern, &view, &opts).unwrap()
+        })
+    });
     for (name, specs, finish) in CASES {
         let fx = effects(specs, finish);
         g.bench_function(name, |b| {
