@@ -22,11 +22,11 @@ use tiff::tags::{
     Type,
 };
 
-use super::stream::{for_each_strip, Channels, Samples};
+use super::stream::{for_each_strip_map, Channels, Samples};
 use super::{ExportOptions, TiffCompression};
 use crate::error::Error;
 use crate::pattern::Pattern;
-use crate::render::{View, STRIP_ROWS};
+use crate::render::{Strip, View, STRIP_ROWS};
 
 /// Rows per TIFF strip; divides [`STRIP_ROWS`] so TIFF strips never straddle
 /// two rendered strips.
@@ -83,19 +83,39 @@ fn write_with<W: Write + Seek, K: TiffKind>(
     let mut dir = enc.image_directory().map_err(internal)?;
     let spp = samples.channels.count();
     let sixteen = samples.sixteen;
-    let row_bytes = view.width as usize * samples.bytes_per_pixel();
+    let samples_bytes = samples.bytes_per_pixel();
+    let row_bytes = view.width as usize * samples_bytes;
     let strip_bytes = row_bytes * TIFF_STRIP_ROWS as usize;
     let compression = opts.tiff_compression;
     let mut offsets: Vec<u64> = Vec::new();
     let mut counts: Vec<u64> = Vec::new();
-    let mut buf = Vec::new();
-    for_each_strip(pattern, view, opts, stage, |strip| {
-        buf.clear();
-        samples.encode(&strip.data, &mut buf);
-        let encoded: Vec<Vec<u8>> = buf
-            .par_chunks_mut(strip_bytes)
+    // Without a colour conversion a rendered strip is converted and its TIFF
+    // strips compressed on the render thread that made it (as PNG does);
+    // a conversion is stateful and runs here, on the writing thread.
+    let direct = samples.direct();
+    let encode = |buf: &mut [u8]| -> Result<Vec<Vec<u8>>, Error> {
+        buf.par_chunks_mut(strip_bytes)
             .map(|chunk| compress(chunk, row_bytes, spp, sixteen, compression))
-            .collect::<Result<_, _>>()?;
+            .collect()
+    };
+    let map = |strip: &mut Strip| match direct {
+        Some(d) => {
+            let mut buf = Vec::with_capacity(strip.data.len() / 4 * samples_bytes);
+            d.encode(&strip.data, &mut buf);
+            encode(&mut buf).map(Piece::Encoded)
+        }
+        None => Ok(Piece::Raw(std::mem::take(strip))),
+    };
+    let mut buf = Vec::new();
+    for_each_strip_map(pattern, view, opts, stage, 2, map, |piece| {
+        let encoded = match piece {
+            Piece::Encoded(e) => e,
+            Piece::Raw(strip) => {
+                buf.clear();
+                samples.encode(&strip.data, &mut buf);
+                encode(&mut buf)?
+            }
+        };
         for data in encoded {
             let offset = dir.write_data(&data[..]).map_err(internal)?;
             offsets.push(offset);
@@ -113,6 +133,14 @@ fn write_with<W: Write + Seek, K: TiffKind>(
     }
     write_tags(&mut dir, &samples, view, opts, (&offsets, &counts), big).map_err(internal)?;
     dir.finish().map_err(internal)
+}
+
+/// A rendered strip as it reaches the writing thread.
+enum Piece {
+    /// Its TIFF strips, compressed.
+    Encoded(Vec<Vec<u8>>),
+    /// Its pixels, to convert there.
+    Raw(Strip),
 }
 
 /// Predicts (horizontal differencing) and compresses one TIFF strip in place.
