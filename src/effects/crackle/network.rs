@@ -179,7 +179,9 @@ const CHUNK_SHIFT: u32 = 16;
 impl Segs {
     pub fn push(&mut self, s: Seg) {
         if self.len % (1 << CHUNK_SHIFT) == 0 {
-            self.chunks.push(Vec::with_capacity(1 << CHUNK_SHIFT));
+            // Grown as needed (a chunk is at most 1.5 MB, a copy of which
+            // costs little): a small render's network stays small.
+            self.chunks.push(Vec::new());
         }
         self.chunks.last_mut().expect("a chunk was pushed").push(s);
         self.len += 1;
