@@ -350,7 +350,8 @@ mod tests {
         let per = net.bytes() as f64 / net.segments() as f64;
         assert!(net.segments() > 1000, "{} segments", net.segments());
         // 24 bytes of segment and a few 4-byte entries (it was 112 bytes in
-        // every bucket a segment touched).
-        assert!(per < 48.0, "{per:.1} bytes per segment");
+        // every bucket a segment touched); simplified segments are longer and
+        // cross more buckets, but there are a third as many.
+        assert!(per < 64.0, "{per:.1} bytes per segment");
     }
 }
