@@ -7,7 +7,7 @@
 //!
 //! This is sequential within a connected region of wax and scales with the
 //! area: a 4096² render at 300 dpi has a grid of 1.5 million cells and 26 000
-//! cracks. Regions do not interact, so each grows on a grid of its own box
+//! cracks, the 2 m wrap 26 million cells and 430 000 cracks. Regions do not interact, so each grows on a grid of its own box
 //! ([`grow_all`]), in parallel; in tileable mode a region that meets a copy of
 //! itself across the wrap grows, with the others like it, on the whole
 //! wrapped grid. What keeps each growth affordable, each giving exactly the
@@ -29,7 +29,8 @@
 //! updated on every distance change (the Dijkstra passes change distances
 //! tens of millions of times, each update then costing a walk to the root); a
 //! coarser grid (a crack stops up to a cell away from the one it meets, so
-//! coarser cells leave visible gaps and overshoots at T-junctions); a raster
+//! coarser cells leave visible gaps and overshoots at T-junctions, and fewer,
+//! straighter cracks: the look must not change with the image size); a raster
 //! chamfer transform for the first distance field (not periodic under the
 //! printer's wraps, and its sums in another order can differ in the last bit,
 //! which could reorder near-equal cells); one growth over the whole grid with
@@ -560,13 +561,11 @@ pub(super) fn grow_all<T: Send>(
 }
 
 /// The distance from every wax edge and crack, in cells, below which a cell
-/// starts no crack: `0.35 × spacing`, but at least 1.5. On print-size images
-/// the grid is capped at 2.5 million cells and the spacing can be under three
-/// cells; every waxed cell beside a crack is a step of 1 from it, so a stop
-/// below that let cracks start beside every crack until the wax was all crack
-/// (a cap of 200 000 cracks was what ended it, an arbitrary density that
-/// depended on the order of all cracks). At 1.5 the 2 m wrap at 300 dpi gets
-/// about as many cracks as that cap gave it.
+/// starts no crack: `0.35 × spacing`, but at least 1.5. The cell is a ninth
+/// of the spacing, so the floor only matters where the spacing is under nine
+/// pixels (the cell is at least one): every waxed cell beside a crack is a
+/// step of 1 from it, and a stop below that would let cracks start beside
+/// every crack until the wax was all crack.
 pub(super) fn stop_distance(spacing: f64) -> f64 {
     (spacing * 0.35).max(1.5)
 }
