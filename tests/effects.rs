@@ -56,6 +56,35 @@ fn crackle_dense_indigo_is_pinned() {
     );
 }
 
+/// Cracks per waxed cm² of kawung at 300 dpi as a frieze on a black ground
+/// (so only its band, at the top, is wax), in a `w × h` view.
+fn crack_density(w: u32, h: u32) -> f64 {
+    let mut p = kawung(12.0);
+    p.frieze = true;
+    p.background = wastra::motif::palette::Colour::new(0, 0, 0, 255);
+    let view = View::at_dpi(&p, w, h, DPI);
+    let opts = RenderOptions::with_threads(2);
+    let f = wastra::effects::Crackle::default()
+        .field(&p, &view, &Frame::at_dpi(DPI), 7, &opts)
+        .unwrap();
+    f.cracks() as f64 / (f.waxed_mm2() / 100.0)
+}
+
+#[test]
+fn crack_density_per_area_does_not_depend_on_the_image_size() {
+    // The large view is the 2 m × 1 m wrap at 300 dpi, 230 times the small
+    // one's area; only the band is wax, so the cracks grow on little of it
+    // (the whole of it once took the grid to 2.8 cells per crack spacing,
+    // and half as many cracks per cm²).
+    let small = crack_density(2000, 600);
+    let large = crack_density(23622, 11811);
+    let ratio = large / small;
+    assert!(
+        (0.8..1.25).contains(&ratio),
+        "{large:.2} cracks/cm² on the wrap, {small:.2} on a small render"
+    );
+}
+
 #[test]
 fn tulis_is_pinned() {
     pinned("tulis", &[], Some("tulis"));

@@ -7,7 +7,7 @@
 //!
 //! This is sequential within a connected region of wax and scales with the
 //! area: a 4096² render at 300 dpi has a grid of 1.5 million cells and 26 000
-//! cracks. Regions do not interact, so each grows on a grid of its own box
+//! cracks, the 2 m wrap 26 million cells and 430 000 cracks. Regions do not interact, so each grows on a grid of its own box
 //! ([`grow_all`]), in parallel; in tileable mode a region that meets a copy of
 //! itself across the wrap grows, with the others like it, on the whole
 //! wrapped grid. What keeps each growth affordable, each giving exactly the
@@ -29,7 +29,8 @@
 //! updated on every distance change (the Dijkstra passes change distances
 //! tens of millions of times, each update then costing a walk to the root); a
 //! coarser grid (a crack stops up to a cell away from the one it meets, so
-//! coarser cells leave visible gaps and overshoots at T-junctions); a raster
+//! coarser cells leave visible gaps and overshoots at T-junctions, and fewer,
+//! straighter cracks: the look must not change with the image size); a raster
 //! chamfer transform for the first distance field (not periodic under the
 //! printer's wraps, and its sums in another order can differ in the last bit,
 //! which could reorder near-equal cells); one growth over the whole grid with
@@ -77,6 +78,27 @@ const STEPS: [(i64, i64, f64); 8] = [
     (-1, -1, std::f64::consts::SQRT_2),
 ];
 
+/// A set of cells of the whole grid, a bit each: the whole-image structures
+/// (the wax, and which cells the labelling has visited) are the ones that
+/// grow with the print, and a bit keeps them at 3 MB for the 2 m wrap at
+/// 300 dpi (26 million cells), where a `u32` label per cell was 100 MB.
+#[derive(Debug, Clone)]
+pub(super) struct Bits(Vec<u64>);
+
+impl Bits {
+    pub fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    pub fn get(&self, k: usize) -> bool {
+        self.0[k >> 6] >> (k & 63) & 1 != 0
+    }
+
+    pub fn set(&mut self, k: usize) {
+        self.0[k >> 6] |= 1 << (k & 63);
+    }
+}
+
 /// The whole grid the cracks grow on: `gw × gh` cells, wrapped by `wrap`,
 /// which of them are not wax, and the seed.
 pub(super) struct Cells<'a> {
@@ -84,7 +106,7 @@ pub(super) struct Cells<'a> {
     pub gh: i64,
     pub wrap: Option<Wrap>,
     /// Cells that are not wax (dark dye, or transparent): cracks stop there.
-    pub unwaxed: &'a [bool],
+    pub unwaxed: &'a Bits,
     pub seed: u64,
 }
 
@@ -116,7 +138,8 @@ pub(super) struct Crack {
 /// A connected region of waxed cells (8-connected, the way cracks and the
 /// distance steps move): cracks and distances never leave it.
 struct Component {
-    label: u32,
+    /// Its first cell in index order (reduced), where it is flooded from again.
+    first: (i64, i64),
     /// Its box in unwrapped cells, with one cell to spare on every side.
     x0: i64,
     y0: i64,
@@ -127,12 +150,13 @@ struct Component {
     periodic: bool,
 }
 
-/// Labels the components of waxed cells: the label of every cell (0 for
-/// unwaxed), where each cell was reached unwrapped (tileable mode only), and
-/// the components, in the order of their first cell.
-fn components(c: &Cells) -> (Vec<u32>, Vec<(i32, i32)>, Vec<Component>) {
+/// The components of waxed cells, in the order of their first cell. A bit
+/// per cell says which have been reached; in tileable mode, where each cell
+/// was reached unwrapped too, to tell the components that meet a copy of
+/// themselves (the tile is one repeat, so that is small).
+fn components(c: &Cells) -> Vec<Component> {
     let n = (c.gw * c.gh) as usize;
-    let mut label = vec![0u32; n];
+    let mut seen = Bits::new(n);
     let mut at = if c.wrap.is_some() {
         vec![(0i32, 0i32); n]
     } else {
@@ -141,20 +165,19 @@ fn components(c: &Cells) -> (Vec<u32>, Vec<(i32, i32)>, Vec<Component>) {
     let mut comps = Vec::new();
     let mut stack = Vec::new();
     for first in 0..n {
-        if c.unwaxed[first] || label[first] != 0 {
+        if c.unwaxed.get(first) || seen.get(first) {
             continue;
         }
-        let l = comps.len() as u32 + 1;
         let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
         let mut k = Component {
-            label: l,
+            first: (i0, j0),
             x0: i0,
             y0: j0,
             x1: i0,
             y1: j0,
             periodic: false,
         };
-        label[first] = l;
+        seen.set(first);
         if c.wrap.is_some() {
             at[first] = (i0 as i32, j0 as i32);
         }
@@ -164,23 +187,14 @@ fn components(c: &Cells) -> (Vec<u32>, Vec<(i32, i32)>, Vec<Component>) {
             k.x1 = k.x1.max(i);
             k.y0 = k.y0.min(j);
             k.y1 = k.y1.max(j);
-            for (di, dj) in [
-                (1, 0),
-                (-1, 0),
-                (0, 1),
-                (0, -1),
-                (1, 1),
-                (1, -1),
-                (-1, 1),
-                (-1, -1),
-            ] {
+            for (di, dj, _) in STEPS {
                 let (ni, nj) = (i + di, j + dj);
                 let Some(g) = c.idx(ni, nj) else { continue };
-                if c.unwaxed[g] {
+                if c.unwaxed.get(g) {
                     continue;
                 }
-                if label[g] == 0 {
-                    label[g] = l;
+                if !seen.get(g) {
+                    seen.set(g);
                     if c.wrap.is_some() {
                         at[g] = (ni as i32, nj as i32);
                     }
@@ -203,7 +217,48 @@ fn components(c: &Cells) -> (Vec<u32>, Vec<(i32, i32)>, Vec<Component>) {
         }
         comps.push(k);
     }
-    (label, at, comps)
+    comps
+}
+
+/// Floods the waxed cells 8-connected to `from` (unwrapped cells of `c`)
+/// within the `gw × gh` box at `ox, oy` (a cell `(i, j)` of the box is
+/// unwrapped cell `(i + ox, j + oy)`, its neighbours reduced by `wrap`), and
+/// marks them waxed in `waxed` (a flag per cell of the box). A component
+/// that does not meet a copy of itself floods, unwrapped, exactly the cells
+/// its labelling reached, at the same places, so no label per cell is kept.
+fn flood(
+    c: &Cells,
+    (ox, oy, gw, gh): (i64, i64, i64, i64),
+    wrap: Option<Wrap>,
+    from: (i64, i64),
+    waxed: &mut [bool],
+) {
+    let local = |i: i64, j: i64| match wrap {
+        Some(w) => {
+            let (i, j) = w.reduce(i, j);
+            Some((j * gw + i) as usize)
+        }
+        None if i >= 0 && j >= 0 && i < gw && j < gh => Some((j * gw + i) as usize),
+        None => None,
+    };
+    let (i0, j0) = (from.0 - ox, from.1 - oy);
+    let Some(l0) = local(i0, j0) else { return };
+    if waxed[l0] {
+        return;
+    }
+    waxed[l0] = true;
+    let mut stack = vec![(i0, j0)];
+    while let Some((i, j)) = stack.pop() {
+        for (di, dj, _) in STEPS {
+            let (ni, nj) = (i + di, j + dj);
+            let Some(l) = local(ni, nj) else { continue };
+            if waxed[l] || c.idx(ni + ox, nj + oy).is_none_or(|g| c.unwaxed.get(g)) {
+                continue;
+            }
+            waxed[l] = true;
+            stack.push((ni, nj));
+        }
+    }
 }
 
 /// The grid one component (or, in tileable mode, all the periodic ones
@@ -230,20 +285,21 @@ pub(super) struct Grid<'a> {
 
 impl<'a> Grid<'a> {
     /// The grid of `ox, oy, gw × gh` (unwrapped cells of `cells`, wrapped by
-    /// `wrap`) on which cell `(i, j)` is wax when `waxed(i, j)`.
+    /// `wrap`) on which the components flooded from `firsts` are wax.
     fn new(
         cells: &'a Cells<'a>,
         (ox, oy, gw, gh): (i64, i64, i64, i64),
         wrap: Option<Wrap>,
-        waxed: impl Fn(i64, i64) -> bool,
+        firsts: impl Iterator<Item = (i64, i64)>,
     ) -> Self {
         let n = (gw * gh) as usize;
         let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
         let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
-        let mut unwaxed = Vec::with_capacity(n);
-        for j in 0..gh {
-            unwaxed.extend((0..gw).map(|i| !waxed(i, j)));
+        let mut waxed = vec![false; n];
+        for f in firsts {
+            flood(cells, (ox, oy, gw, gh), wrap, f, &mut waxed);
         }
+        let unwaxed = waxed.into_iter().map(|w| !w).collect();
         Grid {
             cells,
             ox,
@@ -445,68 +501,71 @@ fn rand_unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Components grown in parallel before their results are handed on: few
+/// enough that their segments are a small part of the network, many enough
+/// that a large one rarely leaves a core idle.
+const BATCH: usize = 256;
+
 /// Grows every crack on `cells`: each component of waxed cells on its own,
 /// in parallel, the cracks of each oldest first; `spacing` is the crack
 /// spacing in cells. Components too small to hold a cell [`stop_distance`]
 /// from their edge are skipped without a grid. Each component's cracks are
 /// handed to `done` as soon as they have grown (its grid freed), and its
-/// results returned in the order of the components' first cells, then the
-/// periodic ones together, whatever the number of threads.
+/// result to `take` in the order of the components' first cells, then the
+/// periodic ones together, whatever the number of threads. Results are
+/// taken a batch at a time, so they never all wait at once (the segments of
+/// the 2 m wrap would be held twice while being gathered).
 pub(super) fn grow_all<T: Send>(
     cells: &Cells,
     spacing: f64,
     done: impl Fn(Vec<Crack>) -> T + Sync,
-) -> Vec<T> {
+    mut take: impl FnMut(T),
+) {
     let stop = stop_distance(spacing);
-    let (label, at, comps) = components(cells);
+    let comps = components(cells);
     // A cell's chamfer distance to the nearest cell outside its component is
     // at most its distance to the box's edge, half the box's shorter side.
     let (periodic, apart): (Vec<Component>, Vec<Component>) = comps
         .into_iter()
         .filter(|k| ((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0 >= stop)
         .partition(|k| k.periodic);
-    let (label, at) = (&label, &at);
-    let mut grown: Vec<T> = apart
-        .par_iter()
-        .map(|k| {
-            let mut g = Grid::new(
-                cells,
-                (k.x0, k.y0, k.x1 - k.x0 + 1, k.y1 - k.y0 + 1),
-                None,
-                |i, j| {
-                    let (i, j) = (i + k.x0, j + k.y0);
-                    // Unwrapped, only the copy of the component met first.
-                    cells.idx(i, j).is_some_and(|c| {
-                        label[c] == k.label
-                            && (cells.wrap.is_none() || at[c] == (i as i32, j as i32))
-                    })
-                },
-            );
-            let cracks = grow_grid(&mut g, spacing);
-            drop(g);
-            done(cracks)
-        })
-        .collect();
+    for batch in apart.chunks(BATCH) {
+        let grown: Vec<T> = batch
+            .par_iter()
+            .map(|k| {
+                // Unwrapped, only the copy of the component met first.
+                let mut g = Grid::new(
+                    cells,
+                    (k.x0, k.y0, k.x1 - k.x0 + 1, k.y1 - k.y0 + 1),
+                    None,
+                    std::iter::once(k.first),
+                );
+                let cracks = grow_grid(&mut g, spacing);
+                drop(g);
+                done(cracks)
+            })
+            .collect();
+        grown.into_iter().for_each(&mut take);
+    }
     if !periodic.is_empty() {
-        let mut g = Grid::new(cells, (0, 0, cells.gw, cells.gh), cells.wrap, |i, j| {
-            let l = label[(j * cells.gw + i) as usize];
-            periodic.iter().any(|k| k.label == l)
-        });
+        let mut g = Grid::new(
+            cells,
+            (0, 0, cells.gw, cells.gh),
+            cells.wrap,
+            periodic.iter().map(|k| k.first),
+        );
         let cracks = grow_grid(&mut g, spacing);
         drop(g);
-        grown.push(done(cracks));
+        take(done(cracks));
     }
-    grown
 }
 
 /// The distance from every wax edge and crack, in cells, below which a cell
-/// starts no crack: `0.35 × spacing`, but at least 1.5. On print-size images
-/// the grid is capped at 2.5 million cells and the spacing can be under three
-/// cells; every waxed cell beside a crack is a step of 1 from it, so a stop
-/// below that let cracks start beside every crack until the wax was all crack
-/// (a cap of 200 000 cracks was what ended it, an arbitrary density that
-/// depended on the order of all cracks). At 1.5 the 2 m wrap at 300 dpi gets
-/// about as many cracks as that cap gave it.
+/// starts no crack: `0.35 × spacing`, but at least 1.5. The cell is a ninth
+/// of the spacing, so the floor only matters where the spacing is under nine
+/// pixels (the cell is at least one): every waxed cell beside a crack is a
+/// step of 1 from it, and a stop below that would let cracks start beside
+/// every crack until the wax was all crack.
 pub(super) fn stop_distance(spacing: f64) -> f64 {
     (spacing * 0.35).max(1.5)
 }

@@ -70,7 +70,7 @@ struct Placed {
 /// copies of the tile) that may cover its pixels.
 #[derive(Debug)]
 pub(super) struct Network {
-    segs: Vec<Seg>,
+    segs: Segs,
     /// Bucket `k` is `entries[starts[k]..starts[k + 1]]`; an entry is a
     /// segment's index shifted by [`COPY_BITS`], and its copy.
     starts: Vec<u32>,
@@ -102,6 +102,14 @@ pub(super) struct Scale {
     pub seed: u64,
 }
 
+/// How far, in pixels, a drawn segment may pass from the points of the
+/// polyline it stands for.
+const SIMPLIFY_PX: f64 = 0.35;
+
+/// Most points of a crack's polyline (half a cell apart) one drawn segment
+/// stands for: a segment's box stays within about two buckets.
+const SEG_POINTS: usize = 8;
+
 /// Appends the segments of `crack` to `out`, in pixels.
 ///
 /// A crack's width and strength are its own: width from how far its start
@@ -110,27 +118,96 @@ pub(super) struct Scale {
 /// spacing across; from 1.5× the average width down to 0.5×), strength a hash
 /// of its start cell. Both were from the crack's place in the global order
 /// once, which made every crack depend on every other component's count.
+///
+/// The polyline is simplified greedily: a segment runs on to the next point
+/// while every point it skips is within [`SIMPLIFY_PX`] of it, up to
+/// [`SEG_POINTS`] points. Cracks wander little over a few cells, so this
+/// takes a third as many segments as one per cell, which on the 2 m wrap at
+/// 300 dpi (400 000 cracks) is what keeps the network in its memory budget.
 pub(super) fn segments(crack: &Crack, k: &Scale, out: &mut Vec<Seg>) {
-    let half_width = 0.5 * k.width_px * age(crack.start_dist / k.stop);
-    let strength = 0.6 + 0.3 * unit(k.seed, 33, crack.cell as i64, 0);
-    let pts = &crack.pts;
-    let last = pts.len() - 1;
-    let px = |p: (f64, f64)| [(p.0 * k.sx) as f32, (p.1 * k.sy) as f32];
-    let mut prev = px(pts[0]);
-    for (_, &p) in pts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(i, _)| i % 2 == 0 || *i == last)
-    {
-        let b = px(p);
+    let half_width = (0.5 * k.width_px * age(crack.start_dist / k.stop)) as f32;
+    let strength = (0.6 + 0.3 * unit(k.seed, 33, crack.cell as i64, 0)) as f32;
+    let pts: Vec<(f64, f64)> = crack.pts.iter().map(|p| (p.0 * k.sx, p.1 * k.sy)).collect();
+    let f32s = |p: (f64, f64)| [p.0 as f32, p.1 as f32];
+    let mut a = 0;
+    while a + 1 < pts.len() {
+        // The farthest end whose chord passes near every point in between.
+        let mut e = a + 1;
+        while e + 1 < pts.len() && e + 1 - a <= SEG_POINTS && fits(&pts[a..=e + 1]) {
+            e += 1;
+        }
         out.push(Seg {
-            a: prev,
-            b,
-            half_width: half_width as f32,
-            strength: strength as f32,
+            a: f32s(pts[a]),
+            b: f32s(pts[e]),
+            half_width,
+            strength,
         });
-        prev = b;
+        a = e;
+    }
+}
+
+/// Whether every inner point of `pts` is within [`SIMPLIFY_PX`] of the chord
+/// from its first point to its last.
+fn fits(pts: &[(f64, f64)]) -> bool {
+    let (p, q) = (pts[0], pts[pts.len() - 1]);
+    let (vx, vy) = (q.0 - p.0, q.1 - p.1);
+    let l2 = vx * vx + vy * vy;
+    pts[1..pts.len() - 1].iter().all(|r| {
+        let (wx, wy) = (r.0 - p.0, r.1 - p.1);
+        let t = if l2 > 0.0 {
+            ((wx * vx + wy * vy) / l2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (dx, dy) = (wx - t * vx, wy - t * vy);
+        dx * dx + dy * dy <= SIMPLIFY_PX * SIMPLIFY_PX
+    })
+}
+
+/// Segments in chunks of a fixed size: gathered as the components grow, they
+/// are never moved, where one vector would be copied each time it grew (and
+/// the old copy, 70 MB at the end on the 2 m wrap, kept by the allocator).
+#[derive(Debug, Default)]
+pub(super) struct Segs {
+    chunks: Vec<Vec<Seg>>,
+    len: usize,
+}
+
+/// Segments per chunk of [`Segs`] (a power of two).
+const CHUNK_SHIFT: u32 = 16;
+
+impl Segs {
+    pub fn push(&mut self, s: Seg) {
+        if self.len % (1 << CHUNK_SHIFT) == 0 {
+            // Grown as needed (a chunk is at most 1.5 MB, a copy of which
+            // costs little): a small render's network stays small.
+            self.chunks.push(Vec::new());
+        }
+        self.chunks.last_mut().expect("a chunk was pushed").push(s);
+        self.len += 1;
+    }
+
+    pub fn extend(&mut self, segs: Vec<Seg>) {
+        for s in segs {
+            self.push(s);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, n: usize) -> &Seg {
+        &self.chunks[n >> CHUNK_SHIFT][n & ((1 << CHUNK_SHIFT) - 1)]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Seg> {
+        self.chunks.iter().flatten()
+    }
+
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity()).sum::<usize>() * std::mem::size_of::<Seg>()
     }
 }
 
@@ -146,7 +223,7 @@ fn age(d: f64) -> f64 {
 
 impl Network {
     /// The network of `segs` from `cracks` cracks.
-    pub fn new(segs: Vec<Seg>, cracks: usize, k: &Scale) -> Self {
+    pub fn new(segs: Segs, cracks: usize, k: &Scale) -> Self {
         let (dw, dh) = (k.dw, k.dh);
         let nbx = (dw / BUCKET as f64).ceil() as usize;
         let nby = (dh / BUCKET as f64).ceil() as usize;
@@ -183,36 +260,41 @@ impl Network {
             let by1 = (((p.y1 + 0.5) / BUCKET as f64) as usize).min(nby - 1);
             Some((bx0..=bx1, by0..=by1))
         };
-        // Counted, then placed, so each bucket keeps the order segments were
-        // made in without sorting, and nothing but the index is allocated.
-        let mut starts = vec![0u32; nbx * nby + 1];
-        for s in &segs {
+        // Counted, then placed from the last segment back, each at the end
+        // of what is left of its bucket: each bucket keeps the order segments
+        // were made in without sorting, and `starts` ends up holding each
+        // bucket's start without a second array of cursors.
+        let nb = nbx * nby;
+        let mut starts = vec![0u32; nb + 1];
+        for s in segs.iter() {
             for &o in &copies {
                 if let Some((xs, ys)) = reach(s, o) {
                     for by in ys {
                         for bx in xs.clone() {
-                            starts[by * nbx + bx + 1] += 1;
+                            starts[by * nbx + bx] += 1;
                         }
                     }
                 }
             }
         }
+        // Each bucket's end.
         let mut total = 0u64;
-        for b in 0..nbx * nby {
-            total += starts[b + 1] as u64;
-            starts[b + 1] = u32::try_from(total).expect("too many crack bucket entries");
+        for s in &mut starts[..nb] {
+            total += *s as u64;
+            *s = u32::try_from(total).expect("too many crack bucket entries");
         }
-        let mut next: Vec<u32> = starts[..nbx * nby].to_vec();
+        starts[nb] = total as u32;
         let mut entries = vec![0u32; total as usize];
-        for (n, s) in segs.iter().enumerate() {
-            for (c, &o) in copies.iter().enumerate() {
+        for n in (0..segs.len()).rev() {
+            let s = segs.get(n);
+            for (c, &o) in copies.iter().enumerate().rev() {
                 if let Some((xs, ys)) = reach(s, o) {
                     let e = (n as u32) << COPY_BITS | c as u32;
                     for by in ys {
                         for bx in xs.clone() {
                             let b = by * nbx + bx;
-                            entries[next[b] as usize] = e;
-                            next[b] += 1;
+                            starts[b] -= 1;
+                            entries[starts[b] as usize] = e;
                         }
                     }
                 }
@@ -232,7 +314,7 @@ impl Network {
     /// Bytes the network holds, for tests of its size per segment.
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
-        self.segs.capacity() * std::mem::size_of::<Seg>()
+        self.segs.bytes()
             + (self.starts.capacity() + self.entries.capacity()) * 4
             + self.copies.capacity() * 16
     }
@@ -268,7 +350,7 @@ impl Network {
             let b = by * self.nbx + bx;
             let range = self.starts[b] as usize..self.starts[b + 1] as usize;
             for &e in &self.entries[range] {
-                let seg = &self.segs[(e >> COPY_BITS) as usize];
+                let seg = self.segs.get((e >> COPY_BITS) as usize);
                 let o = self.copies[(e & ((1 << COPY_BITS) - 1)) as usize];
                 // Most entries miss the row: test that before placing the
                 // segment (the same bounds as `Placed::y0`, `y1`).
