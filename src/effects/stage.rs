@@ -57,7 +57,9 @@ use super::ikat::IkatField;
 use super::weave::WeaveField;
 use crate::error::Error;
 use crate::pattern::Pattern;
-use crate::render::{render_rect, PixelRect, RenderOptions, Scene, Spare, Strip, View, STRIP_ROWS};
+use crate::render::{
+    render_rect, PixelRect, RenderOptions, Scene, Spare, Strip, View, COPY_STRIP_ROWS, STRIP_ROWS,
+};
 
 /// `x.round().clamp(0.0, 255.0) as u8`, exactly, and cheaply: every pixel
 /// effect ends in three of these per pixel. `f64::round` is a call to libm on
@@ -214,8 +216,9 @@ impl PixelEffect {
     }
 }
 
-/// The row blocks the plain renderer draws: its own strips (rows
-/// `k·STRIP_ROWS`, at most `STRIP_ROWS` tall), extended by `extra` blocks above
+/// The row blocks the plain renderer draws: its own strips (rows `k·rows`,
+/// at most `rows` tall: [`STRIP_ROWS`], or [`COPY_STRIP_ROWS`] where the
+/// scene is copied from a period image), extended by `extra` blocks above
 /// row 0 and below the last row, together just tall enough to hold the margin
 /// effects read. Every block inside the image is drawn as the plain renderer
 /// draws its strip, so the pixels an effect reads are exactly the plain
@@ -226,6 +229,8 @@ impl PixelEffect {
 /// so any fixed grid of them is as good as another, and a 24-row margin then
 /// costs 24 rendered rows rather than 256 (half again a plain 1024-row render).
 struct Blocks {
+    /// Rows of each block inside the image (the last may be shorter).
+    rows: u32,
     n: i64,
     height: i64,
     /// Extra blocks above and below.
@@ -237,10 +242,18 @@ struct Blocks {
 }
 
 impl Blocks {
-    fn new(view: &View, margin: (u32, u32)) -> Self {
-        let extra = margin.1.div_ceil(STRIP_ROWS);
+    /// Blocks of the plain renderer's strip height for `scene`: copied
+    /// scenes stream in shorter strips, which keeps the blocks, regions and
+    /// strips in flight small (a 2 m wrap's 256-row blocks are 24 MB each).
+    fn new(view: &View, scene: &Scene, margin: (u32, u32)) -> Self {
+        let rows = match scene.period {
+            Some(_) => COPY_STRIP_ROWS,
+            None => STRIP_ROWS,
+        };
+        let extra = margin.1.div_ceil(rows);
         Blocks {
-            n: view.height.div_ceil(STRIP_ROWS) as i64,
+            rows,
+            n: view.height.div_ceil(rows) as i64,
             height: view.height as i64,
             extra: extra as i64,
             extra_rows: if extra == 0 {
@@ -255,7 +268,7 @@ impl Blocks {
 
     /// First row and rows of block `i` (`-extra ..n + extra`).
     fn rows(&self, i: i64) -> (i64, u32) {
-        let s = STRIP_ROWS as i64;
+        let s = self.rows as i64;
         let e = self.extra_rows as i64;
         if i < 0 {
             (i * e, self.extra_rows)
@@ -400,7 +413,7 @@ pub fn render_strips_map<T: Send>(
     let area = view.width as u64 * view.height as u64;
     let scene = Scene::new(pattern, view.transform).with_period(area, Some(&pool))?;
     let batch = pool.current_num_threads().max(1) as i64 * 2;
-    let blocks = Blocks::new(view, stage.margin);
+    let blocks = Blocks::new(view, &scene, stage.margin);
     let mut have: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
     let spare = Spare::default();
     let render = |need: &[i64]| -> Vec<Result<(i64, Vec<u8>), Error>> {
@@ -415,7 +428,7 @@ pub fn render_strips_map<T: Send>(
         // The rest of the set-up is sequential: one thread does it while the
         // others draw the plain blocks of the first strips, as many as fit in
         // AHEAD_BYTES.
-        let strips = (AHEAD_BYTES / (blocks.w as usize * STRIP_ROWS as usize * 4)) as i64;
+        let strips = (AHEAD_BYTES / (blocks.w as usize * blocks.rows as usize * 4)) as i64;
         let strips = strips.clamp(batch.min(blocks.n), blocks.n);
         let ahead: Vec<i64> = (blocks.around(0).start..blocks.around(strips - 1).end).collect();
         let ((), fresh) = pool.install(|| rayon::join(|| stage.prepare(), || render(&ahead)));
@@ -487,7 +500,7 @@ pub fn render_reference(
     // mirror repeat, whose pixels its period image defines (area 0 builds no
     // other period image).
     let scene = Scene::new(pattern, view.transform).with_period(0, None)?;
-    let blocks = Blocks::new(view, stage.margin);
+    let blocks = Blocks::new(view, &scene, stage.margin);
     let mut pm = None;
     let mut data = Vec::new();
     let spare = Spare::default();

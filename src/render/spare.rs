@@ -7,8 +7,9 @@
 
 use std::sync::Mutex;
 
-/// Buffers kept; more are dropped (a few per thread in flight suffice).
-const KEEP: usize = 16;
+/// Bytes kept; more are dropped. The buffers in flight are a few per thread,
+/// so this bounds only what a wide image's buffers keep alive.
+const KEEP_BYTES: usize = 96 << 20;
 
 /// A stack of byte buffers to reuse, shared between threads.
 #[derive(Debug, Default)]
@@ -37,7 +38,8 @@ impl Spare {
             return;
         }
         let mut kept = self.lock();
-        if kept.len() < KEEP {
+        let held: usize = kept.iter().map(Vec::capacity).sum();
+        if held + b.capacity() <= KEEP_BYTES {
             kept.push(b);
         }
     }
