@@ -242,13 +242,16 @@ struct Blocks {
 }
 
 impl Blocks {
-    /// Blocks of the plain renderer's strip height for `scene`: copied
-    /// scenes stream in shorter strips, which keeps the blocks, regions and
+    /// Blocks of the plain renderer's strip height for `scene`, but for a
+    /// wide copied scene shorter ones, which keep the blocks, regions and
     /// strips in flight small (a 2 m wrap's 256-row blocks are 24 MB each).
+    /// Not for every copied scene: each block costs a barrier and its margin
+    /// again, and at 4096 px wide 64-row blocks made effects 10–40 % slower.
     fn new(view: &View, scene: &Scene, margin: (u32, u32)) -> Self {
+        let wide = view.width as usize * STRIP_ROWS as usize * 4 > WIDE_BLOCK_BYTES;
         let rows = match scene.period {
-            Some(_) => COPY_STRIP_ROWS,
-            None => STRIP_ROWS,
+            Some(_) if wide => COPY_STRIP_ROWS,
+            _ => STRIP_ROWS,
         };
         let extra = margin.1.div_ceil(rows);
         Blocks {
@@ -356,6 +359,9 @@ fn finish_strip<'a>(
         data,
     }
 }
+
+/// Largest block of [`STRIP_ROWS`] rows kept for a copied scene (8192 px wide).
+const WIDE_BLOCK_BYTES: usize = 8 << 20;
 
 /// Memory for plain blocks drawn ahead while the effects finish their set-up.
 /// Small: the crack network now grows on every core (region by region), and
