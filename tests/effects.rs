@@ -208,6 +208,23 @@ fn effects_start_from_the_plain_render_in_every_repeat() {
 }
 
 #[test]
+fn a_wide_copied_scene_in_short_strips_equals_the_reference() {
+    // Wider than 8192 px: the stage cuts a copied scene into 64-row blocks
+    // (the reference into 256-row ones); 150 rows make three strips, the
+    // last shorter than the others, and the effects read across them.
+    let p = kawung(15.0);
+    let fx = effects(&["ikat:amount=1.5", "dye"], None);
+    let opts = RenderOptions::with_threads(2);
+    let view = View::at_dpi(&p, 8200, 150, DPI);
+    let stage = fx
+        .pixel_stage(&p, &view, &Frame::at_dpi(DPI), &opts)
+        .unwrap();
+    let strips = render_image(&p, &view, &opts, &stage).unwrap();
+    let reference = render_reference(&p, &view, &stage).unwrap();
+    assert!(strips == reference, "strips differ from the reference");
+}
+
+#[test]
 fn a_last_strip_shorter_than_the_margin_is_finished() {
     // 257 rows: the last strip has one row, fewer than ikat's margin, so the
     // strip above it reads through it into the rows drawn below the image
