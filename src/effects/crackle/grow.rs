@@ -110,19 +110,23 @@ pub(super) struct Cells<'a> {
     pub seed: u64,
 }
 
+/// The index of cell `(i, j)` of a `gw × gh` grid, reduced by `wrap`; `None`
+/// off an unwrapped grid.
+fn cell_index(wrap: Option<Wrap>, gw: i64, gh: i64, i: i64, j: i64) -> Option<usize> {
+    match wrap {
+        Some(w) => {
+            let (i, j) = w.reduce(i, j);
+            Some((j * gw + i) as usize)
+        }
+        None if i >= 0 && j >= 0 && i < gw && j < gh => Some((j * gw + i) as usize),
+        None => None,
+    }
+}
+
 impl Cells<'_> {
     /// The index of cell `(i, j)`, reduced by the wrap; `None` off the grid.
     fn idx(&self, i: i64, j: i64) -> Option<usize> {
-        match self.wrap {
-            Some(w) => {
-                let (i, j) = w.reduce(i, j);
-                Some((j * self.gw + i) as usize)
-            }
-            None if i >= 0 && j >= 0 && i < self.gw && j < self.gh => {
-                Some((j * self.gw + i) as usize)
-            }
-            None => None,
-        }
+        cell_index(self.wrap, self.gw, self.gh, i, j)
     }
 }
 
@@ -324,16 +328,7 @@ impl<'a> Grid<'a> {
     }
 
     fn idx(&self, i: i64, j: i64) -> Option<usize> {
-        match self.wrap {
-            Some(w) => {
-                let (i, j) = w.reduce(i, j);
-                Some((j * self.gw + i) as usize)
-            }
-            None if i >= 0 && j >= 0 && i < self.gw && j < self.gh => {
-                Some((j * self.gw + i) as usize)
-            }
-            None => None,
-        }
+        cell_index(self.wrap, self.gw, self.gh, i, j)
     }
 
     fn lower(&mut self, i: usize, j: usize, d: f64, q: &mut Pending) {
