@@ -13,15 +13,18 @@ mod embedded {
 /// Motifs and palettes shipped with wastra.
 #[derive(Debug)]
 pub struct Library {
-    motifs: Vec<Motif>,
+    /// One per file of `motifs/`, parsed when first asked for: a command
+    /// needs one motif, and parsing all of them took 3 ms of every run.
+    motifs: Vec<OnceLock<Motif>>,
     palettes: Vec<Palette>,
 }
 
 impl Library {
-    /// The built-in library, parsed once. Built-in files are checked in full
-    /// (geometry included) by the test suite, so here they are only parsed: a
-    /// trial resolve of all sixteen motifs and their presets took 0.35 s of
-    /// every command. A failure here is a build defect, not a user error.
+    /// The built-in library. Built-in files are checked in full (geometry
+    /// included) by the test suite, so here they are only parsed, each when
+    /// first used: a trial resolve of all sixteen motifs and their presets
+    /// took 0.35 s of every command. A failure here is a build defect, not a
+    /// user error.
     pub fn builtin() -> &'static Library {
         static LIB: OnceLock<Library> = OnceLock::new();
         LIB.get_or_init(|| {
@@ -29,19 +32,25 @@ impl Library {
                 .unwrap_or_else(|e| panic!("built-in palettes are invalid: {e}"));
             let motifs = embedded::MOTIF_FILES
                 .iter()
-                .map(|(file, src)| {
-                    toml::from_str::<super::format::MotifFile>(src)
-                        .map_err(|e| e.to_string())
-                        .and_then(|f| Motif::from_file_unchecked(f).map_err(|e| e.to_string()))
-                        .and_then(|m| {
-                            m.check_palettes(&palettes)
-                                .map(|()| m)
-                                .map_err(|e| e.to_string())
-                        })
-                        .unwrap_or_else(|e| panic!("built-in motif motifs/{file} is invalid: {e}"))
-                })
+                .map(|_| OnceLock::new())
                 .collect();
             Library { motifs, palettes }
+        })
+    }
+
+    /// The motif of built-in file `k`, parsed on first use.
+    fn parsed(&self, k: usize) -> &Motif {
+        self.motifs[k].get_or_init(|| {
+            let (file, src) = embedded::MOTIF_FILES[k];
+            toml::from_str::<super::format::MotifFile>(src)
+                .map_err(|e| e.to_string())
+                .and_then(|f| Motif::from_file_unchecked(f).map_err(|e| e.to_string()))
+                .and_then(|m| {
+                    m.check_palettes(&self.palettes)
+                        .map(|()| m)
+                        .map_err(|e| e.to_string())
+                })
+                .unwrap_or_else(|e| panic!("built-in motif motifs/{file} is invalid: {e}"))
         })
     }
 
@@ -56,17 +65,19 @@ impl Library {
 
     /// All built-in motifs, sorted by name.
     pub fn motifs(&self) -> impl Iterator<Item = &Motif> {
-        self.motifs.iter()
+        (0..self.motifs.len()).map(|k| self.parsed(k))
     }
 
-    /// The motif called `name`, or an error suggesting close names.
+    /// The motif called `name` (its file is `motifs/NAME.toml`), or an error
+    /// suggesting close names.
     pub fn motif(&self, name: &str) -> Result<&Motif, UserError> {
-        self.motifs
+        embedded::MOTIF_FILES
             .iter()
-            .find(|m| m.name() == name)
+            .position(|(f, _)| f.strip_suffix(".toml") == Some(name))
+            .map(|k| self.parsed(k))
             .ok_or_else(|| UserError::UnknownMotif {
                 name: name.to_string(),
-                suggestions: crate::error::closest(name, self.motifs.iter().map(|m| m.name())),
+                suggestions: crate::error::closest(name, builtin_names()),
             })
     }
 
@@ -90,23 +101,10 @@ impl Library {
     }
 }
 
-/// A built-in motif by name, checked for everything but its geometry. Nested
-/// motifs are looked up here: resolving geometry must not wait on
-/// [`Library::builtin`], which resolves every motif's geometry while it loads.
+/// A built-in motif by name, checked for everything but its geometry, for
+/// nested motifs.
 pub(crate) fn builtin_unchecked(name: &str) -> Option<&'static Motif> {
-    static MOTIFS: OnceLock<Vec<Motif>> = OnceLock::new();
-    MOTIFS
-        .get_or_init(|| {
-            embedded::MOTIF_FILES
-                .iter()
-                .filter_map(|(_, src)| {
-                    let file: super::format::MotifFile = toml::from_str(src).ok()?;
-                    Motif::from_file_unchecked(file).ok()
-                })
-                .collect()
-        })
-        .iter()
-        .find(|m| m.name() == name)
+    Library::builtin().motif(name).ok()
 }
 
 /// Names of the built-in motifs, from their file names.
@@ -138,5 +136,17 @@ mod tests {
             Library::builtin().motifs().count(),
             embedded::MOTIF_FILES.len()
         );
+    }
+
+    /// A built-in motif is found by its file's name, so the two must agree.
+    #[test]
+    fn every_builtin_motif_is_named_after_its_file() {
+        for ((file, _), m) in embedded::MOTIF_FILES
+            .iter()
+            .zip(Library::builtin().motifs())
+        {
+            assert_eq!(Some(m.name()), file.strip_suffix(".toml"), "motifs/{file}");
+            assert_eq!(Library::builtin().motif(m.name()).unwrap().name(), m.name());
+        }
     }
 }
