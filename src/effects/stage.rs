@@ -407,13 +407,7 @@ pub fn render_strips_map<T: Send>(
         return crate::render::render_strips_map(pattern, view, opts, per_thread, map, sink);
     }
     view.check()?;
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = opts.threads {
-        b = b.num_threads(n.max(1));
-    }
-    let pool = b
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start render threads: {e}")))?;
+    let pool = crate::render::pool(opts)?;
     // As the plain renderer: one period drawn and copied where that is exact
     // (and, for the mirror repeat, the pixels it defines).
     let area = view.width as u64 * view.height as u64;

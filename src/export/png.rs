@@ -8,7 +8,7 @@ use std::io::Write;
 use png::{BitDepth, ColorType, Encoder, PixelDimensions, SrgbRenderingIntent, Unit};
 
 use super::idat;
-use super::stream::{for_each_strip_map, Channels, Samples};
+use super::stream::{for_each_strip_map, Channels, Piece, Samples};
 use super::{Compression, ExportOptions, ProfileSpace};
 use crate::effects::PixelStage;
 use crate::error::Error;
@@ -22,19 +22,10 @@ fn internal(e: png::EncodingError) -> Error {
     }
 }
 
-/// What a strip becomes before it is written.
-enum Piece {
-    /// Compressed bands (no colour conversion: done on the render threads).
-    Bands(Vec<idat::Band>),
-    /// The strip itself, converted (lcms2, single-threaded) then compressed
-    /// on the writing thread.
-    Raw(Strip),
-}
-
 /// Maps strips to pieces in parallel, hands pieces to the writer in order.
 type Run<'a> = dyn FnOnce(
-        &(dyn Fn(&mut Strip) -> Result<Piece, Error> + Sync),
-        &mut dyn FnMut(Piece) -> Result<(), Error>,
+        &(dyn Fn(&mut Strip) -> Result<Piece<Vec<idat::Band>>, Error> + Sync),
+        &mut dyn FnMut(Piece<Vec<idat::Band>>) -> Result<(), Error>,
     ) -> Result<(), Error>
     + 'a;
 
@@ -143,17 +134,15 @@ fn encode<W: Write>(
     // Without a colour conversion each strip is converted and compressed on
     // the thread that rendered it, its first row filtered without the row
     // above, so strips need nothing from each other.
-    let map = |strip: &mut Strip| match direct {
-        Some(d) => {
+    let map = |strip: &mut Strip| {
+        Piece::of(direct, strip, |d, strip| {
             let to_samples = |row: &[u8], out: &mut Vec<u8>| d.encode(row, out);
             idat::compress_rows(&strip.data, in_row, None, bpp, level, &to_samples)
-                .map(Piece::Bands)
-        }
-        None => Ok(Piece::Raw(std::mem::take(strip))),
+        })
     };
     run(&map, &mut |piece| {
         let bands = match piece {
-            Piece::Bands(bands) => bands,
+            Piece::Done(bands) => bands,
             Piece::Raw(strip) => {
                 converted.clear();
                 samples.encode(&strip.data, &mut converted);

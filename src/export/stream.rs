@@ -231,6 +231,29 @@ fn rgba_to_rgb(rgba: &[u8], rgb: &mut [u8]) {
     }
 }
 
+/// A strip as it reaches the writing thread: encoded on the render thread
+/// that made it, or, where a colour conversion is needed (lcms2 transforms
+/// are used by one thread), the strip itself, to convert there.
+pub(crate) enum Piece<T> {
+    Done(T),
+    Raw(Strip),
+}
+
+impl<T> Piece<T> {
+    /// `encode` run on `strip` with the `direct` samples, or the strip taken
+    /// whole when there are none.
+    pub fn of(
+        direct: Option<Direct>,
+        strip: &mut Strip,
+        encode: impl FnOnce(Direct, &Strip) -> Result<T, Error>,
+    ) -> Result<Self, Error> {
+        match direct {
+            Some(d) => encode(d, strip).map(Piece::Done),
+            None => Ok(Piece::Raw(std::mem::take(strip))),
+        }
+    }
+}
+
 /// How a strip's straight RGBA8 becomes a file's samples.
 pub(crate) struct Samples {
     pub channels: Channels,

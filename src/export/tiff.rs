@@ -22,7 +22,7 @@ use tiff::tags::{
     Type,
 };
 
-use super::stream::{for_each_strip_map, Channels, Samples};
+use super::stream::{for_each_strip_map, Channels, Piece, Samples};
 use super::{ExportOptions, TiffCompression};
 use crate::error::Error;
 use crate::pattern::Pattern;
@@ -98,18 +98,17 @@ fn write_with<W: Write + Seek, K: TiffKind>(
             .map(|chunk| compress(chunk, row_bytes, spp, sixteen, compression))
             .collect()
     };
-    let map = |strip: &mut Strip| match direct {
-        Some(d) => {
+    let map = |strip: &mut Strip| {
+        Piece::of(direct, strip, |d, strip| {
             let mut buf = Vec::with_capacity(strip.data.len() / 4 * samples_bytes);
             d.encode(&strip.data, &mut buf);
-            encode(&mut buf).map(Piece::Encoded)
-        }
-        None => Ok(Piece::Raw(std::mem::take(strip))),
+            encode(&mut buf)
+        })
     };
     let mut buf = Vec::new();
     for_each_strip_map(pattern, view, opts, stage, 2, map, |piece| {
         let encoded = match piece {
-            Piece::Encoded(e) => e,
+            Piece::Done(e) => e,
             Piece::Raw(strip) => {
                 buf.clear();
                 samples.encode(&strip.data, &mut buf);
@@ -133,14 +132,6 @@ fn write_with<W: Write + Seek, K: TiffKind>(
     }
     write_tags(&mut dir, &samples, view, opts, (&offsets, &counts), big).map_err(internal)?;
     dir.finish().map_err(internal)
-}
-
-/// A rendered strip as it reaches the writing thread.
-enum Piece {
-    /// Its TIFF strips, compressed.
-    Encoded(Vec<Vec<u8>>),
-    /// Its pixels, to convert there.
-    Raw(Strip),
 }
 
 /// Predicts (horizontal differencing) and compresses one TIFF strip in place.

@@ -101,12 +101,6 @@ impl Library {
     }
 }
 
-/// A built-in motif by name, checked for everything but its geometry, for
-/// nested motifs.
-pub(crate) fn builtin_unchecked(name: &str) -> Option<&'static Motif> {
-    Library::builtin().motif(name).ok()
-}
-
 /// Names of the built-in motifs, from their file names.
 pub(crate) fn builtin_names() -> impl Iterator<Item = &'static str> {
     embedded::MOTIF_FILES

@@ -21,7 +21,7 @@ use super::units::{Item, LocalClip, Paint, Unit};
 use super::FillRule;
 use crate::error::UserError;
 use crate::motif::format::ShapeSpec;
-use crate::motif::registry;
+use crate::motif::registry::Library;
 
 /// How deep motifs may nest (a motif in a motif in a motif).
 pub const MAX_NESTING: usize = 3;
@@ -79,15 +79,7 @@ pub(crate) fn fill_region(
         .as_deref()
         .ok_or_else(|| err(what, "needs `motif`, the name of the motif to fill with"))?;
     check_nesting(name, stack, what)?;
-    let motif = registry::builtin_unchecked(name).ok_or_else(|| {
-        err(
-            what,
-            UserError::UnknownMotif {
-                name: name.to_string(),
-                suggestions: crate::error::closest(name, registry::builtin_names()),
-            },
-        )
-    })?;
+    let motif = Library::builtin().motif(name).map_err(|e| err(what, e))?;
     let sets: Vec<_> = spec.set.clone().unwrap_or_default().into_iter().collect();
     let values = motif
         .values(None, &sets)

@@ -334,7 +334,7 @@ pub fn render_strips_map<T: Send>(
 
 /// Locks `m`; a panic elsewhere that poisoned it does not matter here, as the
 /// guarded values are only caches.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

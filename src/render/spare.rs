@@ -19,14 +19,14 @@ impl Spare {
     /// A buffer of `len` bytes whose contents are unspecified (the caller
     /// overwrites them all).
     pub fn take(&self, len: usize) -> Vec<u8> {
-        let mut b = self.lock().pop().unwrap_or_default();
+        let mut b = super::lock(&self.0).pop().unwrap_or_default();
         b.resize(len, 0);
         b
     }
 
     /// An empty buffer with room for `cap` bytes.
     pub fn take_empty(&self, cap: usize) -> Vec<u8> {
-        let mut b = self.lock().pop().unwrap_or_default();
+        let mut b = super::lock(&self.0).pop().unwrap_or_default();
         b.clear();
         b.reserve(cap);
         b
@@ -37,16 +37,10 @@ impl Spare {
         if b.capacity() == 0 {
             return;
         }
-        let mut kept = self.lock();
+        let mut kept = super::lock(&self.0);
         let held: usize = kept.iter().map(Vec::capacity).sum();
         if held + b.capacity() <= KEEP_BYTES {
             kept.push(b);
         }
-    }
-
-    // A panic elsewhere that poisoned the lock does not matter: the buffers
-    // are only a cache.
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
