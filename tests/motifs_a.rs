@@ -116,12 +116,12 @@ fn clipped_content_renders_identically_in_strips_and_threads() {
 fn svg_clips_nest_with_clip_path_chains() {
     let p = Design::builtin("tambal")
         .unwrap()
-        .textile_repeat(TextileRepeat::HalfDrop)
+        .textile_repeat(TextileRepeat::Mirror)
         .resolve()
         .unwrap();
     let view = View::at_dpi(&p, 100, 100, 10.0);
     let doc = wastra::export::svg::document(&p, &view, "10".parse().unwrap(), None).to_string();
-    // Each patch's clip sits inside its half-drop tile's clip.
+    // Each patch's clip sits inside its mirrored tile's clip.
     let chained = doc.matches("<clipPath clip-path=\"url(#c").count();
     assert!(chained >= 8, "{chained} chained clip paths");
     assert!(doc.contains("<clipPath id=\"c0\">"), "the tile clip");

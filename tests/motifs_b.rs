@@ -273,3 +273,62 @@ fn gallery_cli_writes_a_png_and_refuses_bad_input_without_writing() {
     let err = String::from_utf8(r.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// Sekar Jagad declared `repeat` up to 800 mm and Tambal up to 600 mm, but
+/// both failed above about 600 and 400 mm (their nested fillers passed the
+/// shape limit): every numeric parameter of every motif, at its declared
+/// minimum and maximum, now resolves and renders.
+#[test]
+fn every_parameter_renders_at_both_ends_of_its_declared_range() {
+    let lib = Library::builtin();
+    for m in lib.motifs() {
+        let d = Design::builtin(m.name()).unwrap();
+        for p in d.motif().params() {
+            let (Some(min), Some(max)) = (p.spec.min, p.spec.max) else {
+                continue;
+            };
+            for v in [min, max] {
+                let r = d
+                    .clone()
+                    .set(&p.name, v)
+                    .and_then(|d| d.render_px(48, 48, 10.0));
+                assert!(
+                    r.is_ok(),
+                    "{} --set {}={v}: {}",
+                    m.name(),
+                    p.name,
+                    r.unwrap_err()
+                );
+            }
+        }
+    }
+}
+
+/// Truntum's blossom was copied onto itself by a p4m group, so a blossom of
+/// 5, 6, 7, 9, 10 or 11 petals merged into a disc ringed with dots. Count the
+/// petals on a circle through them: the ground shows between each pair.
+#[test]
+fn truntum_blossoms_keep_their_petal_count() {
+    for petals in 5..=12 {
+        let p = Design::builtin("truntum")
+            .unwrap()
+            .set("petals", petals as f64)
+            .unwrap()
+            .resolve()
+            .unwrap();
+        // One repeat (24 mm) is 600 px at 635 dpi; the blossom at (0, 0) is
+        // drawn at pixel (300, 300).
+        let view = wastra::render::View::at_dpi(&p, 600, 600, 635.0).shifted(-300.0, -300.0);
+        let img = wastra::render::render_image(&p, &view, &Default::default()).unwrap();
+        let ground = img.get_pixel(300 + 150, 300 + 75).0;
+        // A circle of 0.145 repeats (87 px) crosses each petal once, inside
+        // the ground-coloured dots at the petal tips.
+        let on = |k: u32| {
+            let a = k as f64 * std::f64::consts::TAU / 720.0;
+            let (x, y) = (300.0 + 87.0 * a.cos(), 300.0 + 87.0 * a.sin());
+            img.get_pixel(x.round() as u32, y.round() as u32).0 != ground
+        };
+        let runs = (0..720).filter(|&k| on(k) && !on((k + 719) % 720)).count();
+        assert_eq!(runs, petals, "truntum --set petals={petals}");
+    }
+}

@@ -1,9 +1,15 @@
 //! Textile repeats: how printers lay a rectangular tile of the pattern.
 //!
 //! A repeat is applied to a resolved pattern. The tile is the motif's smallest
-//! rectangular period; for half-drop, brick and mirror the tile's content is the
-//! pattern clipped to that rectangle (as a printer's repeat unit is), laid on a
-//! new lattice. Block keeps the motif's own lattice unchanged.
+//! rectangular period. Block keeps the motif's own lattice. Half-drop and brick
+//! lay the tile's *generating shapes* (the fills of one rectangular period,
+//! whole) on the dropped lattice, so a blossom that straddles the tile's edge
+//! moves with its tile and is drawn whole: clipping the tile's content to its
+//! rectangle and dropping that instead was rejected, as it cut every shape on
+//! the dropped edge into a visible seam (regression test
+//! `half_drop_and_brick_cut_no_shape_at_the_dropped_edge`). Mirror clips the
+//! tile to its rectangle and mirrors it, as a printer's mirror repeat does:
+//! a mirrored edge always continues.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -68,50 +74,52 @@ impl TextileRepeat {
                 ),
             ));
         }
+        let dropped = match self {
+            Self::HalfDrop => Some(Lattice {
+                a: Vec2::new(w, h / 2.0),
+                b: Vec2::new(0.0, h),
+            }),
+            Self::Brick => Some(Lattice {
+                a: Vec2::new(w, 0.0),
+                b: Vec2::new(w / 2.0, h),
+            }),
+            _ => None,
+        };
+        if let Some(lattice) = dropped {
+            return Ok(Pattern {
+                lattice,
+                ..on_rect_lattice(p, rect_lattice)
+            });
+        }
         let mut clips = Vec::new();
         let mut fills = Vec::new();
-        let placements: Vec<(Affine, Rect)> = match self {
-            Self::Mirror => vec![
-                (Affine::IDENTITY, tile),
-                (
-                    Affine::new([-1.0, 0.0, 0.0, 1.0, 2.0 * w, 0.0]),
-                    tile + Vec2::new(w, 0.0),
-                ),
-                (
-                    Affine::new([1.0, 0.0, 0.0, -1.0, 0.0, 2.0 * h]),
-                    tile + Vec2::new(0.0, h),
-                ),
-                (
-                    Affine::new([-1.0, 0.0, 0.0, -1.0, 2.0 * w, 2.0 * h]),
-                    tile + Vec2::new(w, h),
-                ),
-            ],
-            _ => vec![(Affine::IDENTITY, tile)],
-        };
+        let placements: [(Affine, Rect); 4] = [
+            (Affine::IDENTITY, tile),
+            (
+                Affine::new([-1.0, 0.0, 0.0, 1.0, 2.0 * w, 0.0]),
+                tile + Vec2::new(w, 0.0),
+            ),
+            (
+                Affine::new([1.0, 0.0, 0.0, -1.0, 0.0, 2.0 * h]),
+                tile + Vec2::new(0.0, h),
+            ),
+            (
+                Affine::new([-1.0, 0.0, 0.0, -1.0, 2.0 * w, 2.0 * h]),
+                tile + Vec2::new(w, h),
+            ),
+        ];
         for (map, clip_rect) in placements {
             let clip = clips.len();
             clips.push(Clip::rect(clip_rect));
             fills.extend(tile_content(p, tile, clip, map, &mut clips));
         }
-        let lattice = match self {
-            Self::HalfDrop => Lattice {
-                a: Vec2::new(w, h / 2.0),
-                b: Vec2::new(0.0, h),
-            },
-            Self::Brick => Lattice {
-                a: Vec2::new(w, 0.0),
-                b: Vec2::new(w / 2.0, h),
-            },
-            Self::Mirror => Lattice::rect(2.0 * w, 2.0 * h),
-            Self::Block => unreachable!("handled above"),
-        };
         let bbox = union_bbox(&fills);
         Ok(Pattern {
-            lattice,
+            lattice: Lattice::rect(2.0 * w, 2.0 * h),
             fills: Arc::new(fills),
             clips,
             bbox,
-            mirror_tile: (self == Self::Mirror).then_some((w, h)),
+            mirror_tile: Some((w, h)),
             ..p.clone()
         })
     }

@@ -101,16 +101,24 @@ impl Unit {
     }
 }
 
-/// The images of `units` under `ops`, each brought into the cell by `reduce`,
-/// without duplicates (a shape mapped onto itself is drawn once).
+/// The images of `units` under `ops`, without duplicates: an image that
+/// `reduce` brings onto an earlier one (a shape mapped onto itself, or onto a
+/// lattice translate of itself) is drawn once.
+///
+/// An image stays where the op put it, not where `reduce` would bring it:
+/// the petals of a blossom drawn around a cell corner stay together around
+/// that corner. The block repeat cannot tell, but half-drop and brick lay the
+/// cell's shapes on a dropped lattice, where a petal moved a cell away ends up
+/// beside another blossom (regression test
+/// `half_drop_and_brick_cut_no_shape_at_the_dropped_edge`).
 pub(crate) fn images(units: &[Unit], ops: &[Affine], reduce: &dyn Fn(Point) -> Vec2) -> Vec<Unit> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for u in units {
         for op in ops {
             let img = u.transformed(*op);
-            let img = img.transformed(Affine::translate(reduce(img.anchor())));
-            if seen.insert(img.key()) {
+            let home = img.transformed(Affine::translate(reduce(img.anchor())));
+            if seen.insert(home.key()) {
                 out.push(img);
             }
         }
