@@ -42,11 +42,56 @@ impl Design {
     }
 
     /// A motif file of your own.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("my-kawung.toml");
+    /// # std::fs::write(&path, include_str!("../motifs/kawung.toml")).unwrap();
+    /// let design = wastra::Design::from_file(&path)?;
+    /// assert_eq!(design.motif().name(), "kawung");
+    /// // A file that is not a motif is a user error, with the file named.
+    /// # std::fs::write(&path, "[motif]\nname = 3").unwrap();
+    /// let e = wastra::Design::from_file(&path).unwrap_err();
+    /// assert!(e.is_user_error());
+    /// # Ok::<(), wastra::Error>(())
+    /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         Ok(Self::new(Motif::from_path(path.as_ref())?))
     }
 
     /// A motif from TOML text.
+    ///
+    /// ```
+    /// let design = wastra::Design::from_toml(r#"
+    ///     [motif]
+    ///     name = "dots"
+    ///     family = "batik"
+    ///     region = "anywhere"
+    ///     description = "One dot per cell"
+    ///     meaning = "A test"
+    ///     [params.repeat]
+    ///     default = 10.0
+    ///     min = 1.0
+    ///     max = 100.0
+    ///     unit = "mm"
+    ///     doc = "Cell size"
+    ///     [colors]
+    ///     palette = "indigo"
+    ///     roles = { ground = "ground", dot = "ink" }
+    ///     [lattice]
+    ///     kind = "square"
+    ///     unit = "repeat"
+    ///     [[layer]]
+    ///     fill = "dot"
+    ///     [[layer.shape]]
+    ///     type = "circle"
+    ///     center = [0.5, 0.5]
+    ///     r = 0.25
+    /// "#)?;
+    /// let img = design.render_px(64, 64, 254.0)?; // 10 mm = 100 px
+    /// assert_ne!(img.get_pixel(50, 50), img.get_pixel(0, 0));
+    /// # Ok::<(), wastra::Error>(())
+    /// ```
     pub fn from_toml(source: &str) -> Result<Self, Error> {
         Ok(Self::new(Motif::from_toml(source)?))
     }
@@ -159,8 +204,7 @@ impl Design {
     /// Renders `width` × `height` pixels at `dpi` into a new image.
     pub fn render_px(&self, width: u32, height: u32, dpi: f64) -> Result<image::RgbaImage, Error> {
         let p = self.resolve()?;
-        let dpi = Dpi::new(dpi)
-            .ok_or_else(|| UserError::invalid("dpi", format!("{dpi} must be positive")))?;
+        let dpi = checked_dpi(dpi)?;
         render_image(
             &p,
             &View::at_dpi(&p, width, height, dpi.get()),
@@ -169,7 +213,25 @@ impl Design {
     }
 
     /// Renders the pixel rectangle `region` of a `width` × `height` image at
-    /// `dpi` into `buf` (RGBA8, rows `stride` bytes apart).
+    /// `dpi` into `buf` (RGBA8, rows `stride` bytes apart): a caller's own
+    /// buffer, for tiled viewers or huge images made piece by piece. The
+    /// pixels equal the same rectangle of the whole image.
+    ///
+    /// ```
+    /// use wastra::render::PixelRect;
+    ///
+    /// let design = wastra::Design::builtin("kawung")?;
+    /// let whole = design.render_px(200, 200, 150.0)?;
+    /// let region = PixelRect { x: 120, y: 40, w: 50, h: 30 };
+    /// let mut buf = vec![0u8; 50 * 30 * 4];
+    /// design.render_region(200, 200, 150.0, region, &mut buf, 50 * 4)?;
+    /// for (row, line) in buf.chunks(50 * 4).enumerate() {
+    ///     let y = 40 + row as u32;
+    ///     let start = ((y * 200 + 120) * 4) as usize;
+    ///     assert_eq!(line, &whole.as_raw()[start..start + 50 * 4]);
+    /// }
+    /// # Ok::<(), wastra::Error>(())
+    /// ```
     pub fn render_region(
         &self,
         width: u32,
@@ -182,14 +244,27 @@ impl Design {
         let p = self.resolve()?;
         render_region(
             &p,
-            &View::at_dpi(&p, width, height, dpi),
+            &View::at_dpi(&p, width, height, checked_dpi(dpi)?.get()),
             region,
             buf,
             stride,
         )
     }
 
-    /// Writes `width` × `height` pixels at `dpi` to `path` (PNG or SVG by extension).
+    /// Writes `width` × `height` pixels at `opts.dpi` to `path`, in the
+    /// format its extension names (PNG, TIFF, JPEG, SVG or PDF); the file is
+    /// written atomically (a failed write leaves an existing file alone).
+    ///
+    /// ```
+    /// use wastra::export::ExportOptions;
+    ///
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let svg = dir.path().join("kawung.svg");
+    /// wastra::Design::builtin("kawung")?.write(&svg, 600, 400, &ExportOptions::default())?;
+    /// let text = std::fs::read_to_string(&svg).unwrap();
+    /// assert!(text.contains("<svg") && text.contains("mm\""));
+    /// # Ok::<(), wastra::Error>(())
+    /// ```
     pub fn write(
         &self,
         path: impl AsRef<Path>,
@@ -206,6 +281,13 @@ impl Design {
             path.as_ref(),
         )
     }
+}
+
+fn checked_dpi(dpi: f64) -> Result<Dpi, Error> {
+    Ok(
+        Dpi::new(dpi)
+            .ok_or_else(|| UserError::invalid("dpi", format!("{dpi} must be positive")))?,
+    )
 }
 
 fn value_to_param(v: &crate::motif::Value) -> ParamValue {

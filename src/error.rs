@@ -21,6 +21,15 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// Writing an output failed (a full disk, a closed pipe): the
+    /// environment's to fix, not a bug.
+    #[error("writing {format}: {source}")]
+    Write {
+        /// The format being written.
+        format: &'static str,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// A failure that is not the user's: a bug, or an encoder that refused.
     #[error("internal error: {0}")]
     Internal(String),
@@ -37,12 +46,16 @@ impl Error {
             source,
         }
     }
+    /// Writing `format` failed with `source`.
+    pub fn write(format: &'static str, source: std::io::Error) -> Self {
+        Error::Write { format, source }
+    }
     /// Whether the user can fix this (exit code 1) rather than an internal failure (2).
     pub fn is_user_error(&self) -> bool {
         match self {
             Error::User(_) => true,
             // Missing files, permissions and full disks are the user's to fix.
-            Error::Io { .. } => true,
+            Error::Io { .. } | Error::Write { .. } => true,
             Error::Internal(_) => false,
             Error::Interrupted => true,
         }

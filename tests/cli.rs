@@ -365,3 +365,24 @@ fn a_failed_render_keeps_the_existing_file() {
     );
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
 }
+
+/// `wastra info kawung | head -3` printed "internal error: failed printing to
+/// stdout: Broken pipe … (this is a bug)" and exited 2: a reader that has
+/// gone is now the end of the command, quietly.
+#[test]
+fn a_closed_stdout_pipe_was_an_internal_error() {
+    for args in [&["info", "kawung"][..], &["list", "--json"], &["palettes"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wastra"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the command writes (it has not started yet).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("internal error"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

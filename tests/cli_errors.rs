@@ -173,6 +173,29 @@ fn cases() -> Vec<(Case, Option<MotifEdit>)> {
             1,
         )),
         plain(case(
+            "--intent without --icc",
+            &["render", "kawung", "-o", "out.png", "--intent", "relative"],
+            1,
+        )),
+        plain(case(
+            "--threads 99999",
+            &["render", "kawung", "-o", "out.png", "--threads", "99999"],
+            1,
+        )),
+        plain(case(
+            "--width without --height",
+            &["render", "kawung", "-o", "out.png", "--width", "100"],
+            1,
+        )),
+        plain(case(
+            "--size with --width",
+            &[
+                "render", "kawung", "-o", "out.png", "--size", "6x4cm", "--width", "100",
+                "--height", "100",
+            ],
+            1,
+        )),
+        plain(case(
             "unknown motif",
             &["render", "kawng", "-o", "out.png"],
             1,

@@ -692,8 +692,8 @@ fn an_existing_file_survives_a_failed_render() {
     only_files(&d, &["precious.png", "precious.jpg"]);
 }
 
-#[test]
-fn ctrl_c_stops_the_render_and_leaves_the_old_file() {
+/// Interrupts a large render over an existing file with `signal`.
+fn interrupt_render(signal: &str) {
     let d = dir();
     let f = p(&d, "big.png");
     std::fs::write(&f, b"precious").unwrap();
@@ -720,16 +720,28 @@ fn ctrl_c_stops_the_render_and_leaves_the_old_file() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert_eq!(out.status.code(), Some(130), "{signal}: {err}");
     assert!(err.contains("interrupted"), "{err}");
     assert_eq!(std::fs::read(&f).unwrap(), b"precious");
     only_files(&d, &["big.png"]);
+}
+
+#[test]
+fn ctrl_c_stops_the_render_and_leaves_the_old_file() {
+    interrupt_render("-INT");
+}
+
+/// SIGTERM (a scheduler's or `kill`'s stop) killed the process outright and
+/// left its temporary file: only SIGINT was caught.
+#[test]
+fn sigterm_left_the_temporary_file_behind() {
+    interrupt_render("-TERM");
 }
 
 /// Peak resident memory (kB) of `wastra args`, by GNU time.

@@ -246,3 +246,41 @@ fn exact_tiles_had_seams_and_clipped_fills_a_level_apart() {
         }
     }
 }
+
+/// `--threads 99999` started a hundred thousand threads for a 64 × 64 image
+/// (killed for memory); a thread count above the limit is now refused.
+#[test]
+fn threads_99999_started_a_hundred_thousand_threads() {
+    let p = Design::builtin("kawung").unwrap().resolve().unwrap();
+    let view = View::at_dpi(&p, 16, 16, 300.0);
+    for n in [0, wastra::render::MAX_THREADS + 1, 99_999] {
+        let e = render_image(&p, &view, &RenderOptions::with_threads(n)).unwrap_err();
+        assert!(e.is_user_error(), "{n}: {e}");
+        assert!(e.to_string().contains("--threads"), "{n}: {e}");
+    }
+    render_image(
+        &p,
+        &view,
+        &RenderOptions::with_threads(wastra::render::MAX_THREADS),
+    )
+    .unwrap();
+}
+
+/// docs/motif-format.md called its Kawung example "in full" while it left out
+/// two parameters and most layers: put together, its blocks did not load.
+/// Its last section now holds the whole file, kept equal to motifs/kawung.toml.
+#[test]
+fn motif_format_worked_example_was_not_the_whole_file() {
+    let doc = include_str!("../docs/motif-format.md");
+    let whole = doc
+        .split("### The whole file")
+        .nth(1)
+        .expect("a 'The whole file' section");
+    let block = whole
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a toml block");
+    assert_eq!(block.trim_end(), KAWUNG.trim_end());
+    Motif::from_toml(block).unwrap();
+}

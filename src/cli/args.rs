@@ -90,7 +90,7 @@ pub struct PatternArgs {
     /// Textile effect NAME[:param=value,...]: crackle, tulis, cap, ikat, weave (songket), dye. Repeatable; effects compose in order.
     #[arg(long = "effect", value_name = "NAME[:K=V,...]")]
     pub effect: Vec<String>,
-    /// Finish preset: tulis (hand-drawn) or cap (stamped); applied before any --effect.
+    /// Finish preset: tulis (hand-drawn), cap (stamped) or none; applied before any --effect. Without --finish or --effect a motif takes its own effects (ikat for ikat-wajik and sumba, songket for songket); `--finish none` renders it plain.
     #[arg(long)]
     pub finish: Option<String>,
     /// Compression. PNG: fast (default), balanced or best. TIFF: deflate (default), lzw or none.
@@ -102,9 +102,9 @@ pub struct PatternArgs {
     /// Output ICC profile. CMYK (e.g. FOGRA39): writes a CMYK TIFF; RGB: converts into it and embeds it (PNG, TIFF, JPEG).
     #[arg(long, value_name = "PROFILE.icc")]
     pub icc: Option<PathBuf>,
-    /// Rendering intent for --icc: perceptual, relative, saturation or absolute.
-    #[arg(long, default_value = "perceptual")]
-    pub intent: String,
+    /// Rendering intent for --icc: perceptual (the default), relative (relative colorimetric with black-point compensation), saturation or absolute.
+    #[arg(long)]
+    pub intent: Option<String>,
     /// JPEG quality, 1 to 100.
     #[arg(long, default_value_t = 92)]
     pub quality: u8,

@@ -23,6 +23,16 @@ use crate::pattern::{Pattern, TextileRepeat};
 use crate::render::{RenderOptions, View};
 use crate::Design;
 
+/// `println!` that hands a failed write to stdout back as an error instead of
+/// panicking; a closed pipe (`wastra list | head -1`) then ends the command
+/// quietly (see `main_with_args`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| Error::write("stdout", e))?
+    }};
+}
+
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::List { json } => list(json),
@@ -47,12 +57,12 @@ fn list(json: bool) -> Result<(), Error> {
             .motifs()
             .map(|m| json!({"name": m.name(), "title": m.title(), "family": m.family().to_string(), "region": m.file().motif.region, "description": m.file().motif.description}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
     let width = lib.motifs().map(|m| m.name().len()).max().unwrap_or(8);
     for m in lib.motifs() {
-        println!(
+        out!(
             "{:width$}  {:6}  {}",
             m.name(),
             m.family().to_string(),
@@ -106,20 +116,20 @@ fn info(arg: &str, json_out: bool) -> Result<(), Error> {
             "region": f.motif.region, "description": f.motif.description, "meaning": f.motif.meaning,
             "palette": f.colors.palette, "roles": f.colors.roles,
             "lattice": {"kind": f.lattice.kind, "group": f.lattice.group.clone().unwrap_or_else(|| "p1".into())},
-            "params": param_json(m), "presets": presets,
+            "params": param_json(m), "presets": presets, "effects": f.effects,
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
-    println!("{} ({}, {})", m.title(), m.family(), f.motif.region);
-    println!("{}\n", f.motif.description);
-    println!("Meaning: {}\n", f.motif.meaning);
-    println!(
+    out!("{} ({}, {})", m.title(), m.family(), f.motif.region);
+    out!("{}\n", f.motif.description);
+    out!("Meaning: {}\n", f.motif.meaning);
+    out!(
         "Lattice: {} {}",
         f.lattice.kind,
         f.lattice.group.as_deref().unwrap_or("p1")
     );
-    println!(
+    out!(
         "Colourway: {} (roles: {})\n",
         f.colors.palette,
         f.colors
@@ -129,7 +139,13 @@ fn info(arg: &str, json_out: bool) -> Result<(), Error> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!("Parameters:");
+    if !f.effects.is_empty() {
+        out!(
+            "Effects: {} (unless --effect or --finish is given; --finish none for none)\n",
+            f.effects.join(", ")
+        );
+    }
+    out!("Parameters:");
     for p in m.params() {
         let range = match p.kind {
             ParamKind::Choice => p.spec.choices.join(" | "),
@@ -144,20 +160,23 @@ fn info(arg: &str, json_out: bool) -> Result<(), Error> {
             ParamValue::Number(n) => trim_float(*n),
             ParamValue::Text(t) => t.clone(),
         };
-        println!(
+        out!(
             "  {:14} default {:8} range {:22} {}",
-            p.name, d, range, p.spec.doc
+            p.name,
+            d,
+            range,
+            p.spec.doc
         );
     }
     if !f.presets.is_empty() {
-        println!("\nPresets:");
+        out!("\nPresets:");
         for (name, p) in &f.presets {
             let size = m
                 .values(Some(name), &[])
                 .ok()
                 .and_then(|v| v.get("repeat").map(|x| format!(" [repeat {x} mm]")))
                 .unwrap_or_default();
-            println!("  {name:14} {}{size}", p.doc);
+            out!("  {name:14} {}{size}", p.doc);
         }
     }
     Ok(())
@@ -171,7 +190,7 @@ fn palettes(json_out: bool) -> Result<(), Error> {
             .iter()
             .map(|p| json!({"name": p.name, "description": p.description, "colors": p.slots.iter().map(|(k, c)| (k.clone(), json!(format_colour(*c)))).collect::<serde_json::Map<_, _>>()}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
     for p in lib.palettes() {
@@ -180,7 +199,7 @@ fn palettes(json_out: bool) -> Result<(), Error> {
             .iter()
             .map(|(k, c)| format!("{k}={}", format_colour(*c)))
             .collect();
-        println!(
+        out!(
             "{:14} {}\n               {}",
             p.name,
             p.description,
@@ -224,9 +243,7 @@ fn interrupt() -> Cancel {
 
 fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     let dpi: Dpi = a.dpi.parse()?;
-    if a.threads == Some(0) {
-        return Err(UserError::invalid("--threads", "must be at least 1").into());
-    }
+    crate::render::check_threads(a.threads)?;
     let effects = Effects::parse(&a.effect, a.finish.as_deref(), a.seed)?;
     let mut export = ExportOptions::default();
     match (format, a.compression.as_deref()) {
@@ -242,7 +259,16 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
         (_, None) => {}
     }
     export.bit_depth = a.bit_depth.parse::<BitDepth>()?;
-    export.intent = a.intent.parse()?;
+    if let Some(intent) = &a.intent {
+        if a.icc.is_none() {
+            return Err(UserError::invalid(
+                "--intent",
+                "applies only with --icc (a conversion into an output profile)",
+            )
+            .into());
+        }
+        export.intent = intent.parse()?;
+    }
     export.jpeg_quality = a.quality;
     export.bigtiff = a.bigtiff;
     if a.bigtiff && format != Format::Tiff {
@@ -252,6 +278,13 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
         export.icc = Some(IccProfile::from_file(path)?);
     }
     let mut design = Design::open(&a.motif)?;
+    // Without a word on effects, a motif takes its own (ikat's feathered
+    // edges are part of what ikat is); `--finish none` takes none.
+    let effects = if a.effect.is_empty() && a.finish.is_none() {
+        Effects::parse(&design.motif().file().effects, None, a.seed)?
+    } else {
+        effects
+    };
     if let Some(p) = &a.preset {
         design = design.preset(p)?;
     }
@@ -286,8 +319,11 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     })
 }
 
-/// The pixel effects for writing `format`; for SVG, says which effects it
-/// cannot carry.
+/// The largest PDF page side many tools accept: 14400 pt (200 in).
+const PDF_TOOL_LIMIT_MM: f64 = 200.0 * 25.4;
+
+/// The pixel effects for writing `format`; for the vector formats (SVG,
+/// PDF), says which effects they cannot carry.
 fn pixel_stage(
     prep: &Prepared,
     pattern: &Pattern,
@@ -296,12 +332,13 @@ fn pixel_stage(
     wrap: Option<Wrap>,
     quiet: bool,
 ) -> Result<PixelStage, Error> {
-    if format == Format::Svg {
+    if matches!(format, Format::Svg | Format::Pdf) {
         let raster = prep.effects.raster_only();
         if !raster.is_empty() && !quiet {
             eprintln!(
-                "note: effect {} is raster-only; the SVG leaves it out (tulis and cap are drawn as vector)",
-                raster.join(", ")
+                "note: effect {} is raster-only; the {} leaves it out (tulis and cap are drawn as vector)",
+                raster.join(", "),
+                format.name()
             );
         }
         return Ok(PixelStage::default());
@@ -421,6 +458,14 @@ fn render(a: RenderArgs) -> Result<(), Error> {
                         s += ", crop marks";
                     }
                     s += ")";
+                }
+                // PDF readers and design tools stop at 14400 pt (200 in)
+                // a side; wraps are then designed at 1:10.
+                if media.0.max(media.1) > PDF_TOOL_LIMIT_MM {
+                    eprintln!(
+                        "note: the page is wider than 200 in (5080 mm), more than many PDF tools open; \
+                         for such panels render at 1:10 (a tenth of the --size and --repeat-size) or split the panel"
+                    );
                 }
                 s
             }

@@ -30,13 +30,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
                     }
                 }
                 _ => {
-                    let text = e.render().to_string();
-                    let first = text
-                        .lines()
-                        .next()
-                        .unwrap_or("invalid arguments")
-                        .trim_start_matches("error: ");
-                    eprintln!("wastra: {first} (see wastra --help)");
+                    eprintln!("wastra: {} (see wastra --help)", clap_one_line(&e));
                     1
                 }
             };
@@ -50,6 +44,9 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
     };
     match result {
         Ok(()) => 0,
+        // The reader of our stdout has gone (`wastra list | head -1`): what
+        // it wanted, it has; like ripgrep, end quietly.
+        Err(Error::Write { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("wastra: {}", one_line(&e));
             if matches!(e, Error::Interrupted) {
@@ -60,6 +57,25 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
                 2
             }
         }
+    }
+}
+
+/// clap's message up to its usage block, on one line: its first line alone
+/// may end in a colon with the names (`--height <HEIGHT>`) on the next.
+fn clap_one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let words: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = words.join(" ");
+    let line = line.trim_start_matches("error: ");
+    if line.is_empty() {
+        "invalid arguments".into()
+    } else {
+        line.to_string()
     }
 }
 

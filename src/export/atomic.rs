@@ -130,8 +130,14 @@ impl Seek for Writeback {
 }
 
 impl AtomicFile {
-    /// Starts writing `target`.
+    /// Starts writing `target`. A symbolic link is written through: the file
+    /// it names is replaced, and the link stays.
     pub fn create(target: &Path) -> Result<Self, Error> {
+        let linked = std::fs::symlink_metadata(target)
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| std::fs::canonicalize(target).ok())
+            .flatten();
+        let target = linked.as_deref().unwrap_or(target);
         let name = target.file_name().ok_or_else(|| {
             UserError::invalid(
                 "output",
@@ -188,6 +194,11 @@ impl AtomicFile {
             .map_err(|e| Error::io(&self.target, e.into_error()))?;
         let f = f.finish().map_err(|e| Error::io(&self.target, e))?;
         drop(f);
+        // The new file takes the old one's permissions (a 0600 file stays
+        // private), as an editor saving in place would keep them.
+        if let Ok(old) = std::fs::metadata(&self.target) {
+            let _ = std::fs::set_permissions(&self.temp, old.permissions());
+        }
         let renamed = std::fs::rename(&self.temp, &self.target);
         if renamed.is_err() {
             let _ = std::fs::remove_file(&self.temp);
@@ -229,6 +240,32 @@ mod tests {
         let d = std::env::temp_dir().join(format!("wastra-atomic-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    /// Overwriting replaced a 0600 file with a 0644 one, and a symbolic
+    /// link with a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn overwriting_lost_the_permissions_and_replaced_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = temp_dir("perm");
+        let real = d.join("real.png");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let link = d.join("link.png");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.writer().write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

@@ -140,7 +140,10 @@ pub fn write_jpeg<W: Write + Send>(
             )))
         });
         // An encoder failure (a full disk) explains a renderer that could not send.
-        encoded.map_err(|e| Error::Internal(format!("writing JPEG: {e}")))?;
+        encoded.map_err(|e| match e {
+            image::ImageError::IoError(io) => Error::write("JPEG", io),
+            other => Error::Internal(format!("writing JPEG: {other}")),
+        })?;
         rendered
     })
 }

@@ -165,7 +165,7 @@ pub fn write_pdf<W: Write>(
         pdf_page.finish();
     }
     let bytes = doc.finish().map_err(internal)?;
-    w.write_all(&bytes).map_err(internal)?;
+    w.write_all(&bytes).map_err(|e| Error::write("PDF", e))?;
     w.flush().map_err(internal)
 }
 

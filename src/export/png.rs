@@ -17,7 +17,7 @@ use crate::render::{Strip, View, STRIP_ROWS};
 
 fn internal(e: png::EncodingError) -> Error {
     match e {
-        png::EncodingError::IoError(io) => Error::Internal(format!("writing PNG: {io}")),
+        png::EncodingError::IoError(io) => Error::write("PNG", io),
         other => Error::Internal(format!("PNG encoder: {other}")),
     }
 }

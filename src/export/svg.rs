@@ -57,9 +57,8 @@ pub fn write_svg<W: Write>(
     mut w: W,
 ) -> Result<(), Error> {
     let doc = document(pattern, view, opts.dpi, opts.physical_size);
-    svg::write(&mut w, &doc).map_err(|e| Error::Internal(format!("writing SVG: {e}")))?;
-    w.flush()
-        .map_err(|e| Error::Internal(format!("writing SVG: {e}")))
+    svg::write(&mut w, &doc).map_err(|e| Error::write("SVG", e))?;
+    w.flush().map_err(|e| Error::write("SVG", e))
 }
 
 /// The SVG document for `pattern` in `view`; `physical`, when given, is the

@@ -36,8 +36,11 @@ const _: () = assert!(STRIP_ROWS % TIFF_STRIP_ROWS == 0);
 /// Room kept under the classic TIFF's 4 GiB for the directory and profile.
 const CLASSIC_LIMIT: u64 = u32::MAX as u64 - (64 << 20);
 
-fn internal(e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("writing TIFF: {e}"))
+fn internal(e: tiff::TiffError) -> Error {
+    match e {
+        tiff::TiffError::IoError(io) => Error::write("TIFF", io),
+        other => Error::Internal(format!("writing TIFF: {other}")),
+    }
 }
 
 /// Whether image data of `raw` bytes can exceed a classic TIFF under
@@ -128,7 +131,9 @@ fn write_with<W: Write + Seek, K: TiffKind>(
             .zip(counts.last())
             .is_some_and(|(o, c)| o + c > u32::MAX as u64)
     {
-        return Err(internal("the image data passed a classic TIFF's 4 GiB"));
+        return Err(Error::Internal(
+            "writing TIFF: the image data passed a classic TIFF's 4 GiB".into(),
+        ));
     }
     write_tags(&mut dir, &samples, view, opts, (&offsets, &counts), big).map_err(internal)?;
     dir.finish().map_err(internal)
@@ -168,7 +173,7 @@ fn compress(
         TiffCompression::Lzw => Lzw.write_to(&mut out, chunk),
         TiffCompression::None => unreachable!("handled above"),
     }
-    .map_err(internal)?;
+    .map_err(|e| Error::Internal(format!("compressing a TIFF strip: {e}")))?;
     Ok(out)
 }
 

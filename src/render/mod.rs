@@ -208,7 +208,24 @@ pub struct Strip {
     pub data: Vec<u8>,
 }
 
+/// The most worker threads a render takes. Each costs a strip buffer and a
+/// pixmap; far more threads than cores only adds memory and contention, and a
+/// typo such as `--threads 99999` must not start a hundred thousand threads.
+pub const MAX_THREADS: usize = 256;
+
+/// Checks a requested thread count: 1 to [`MAX_THREADS`], or `None` (one per core).
+pub fn check_threads(threads: Option<usize>) -> Result<(), UserError> {
+    match threads {
+        Some(n) if n == 0 || n > MAX_THREADS => Err(UserError::invalid(
+            "--threads",
+            format!("must be 1 to {MAX_THREADS}, not {n}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn pool(opts: &RenderOptions) -> Result<rayon::ThreadPool, Error> {
+    check_threads(opts.threads)?;
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = opts.threads {
         b = b.num_threads(n.max(1));
