@@ -12,13 +12,14 @@ use image::{ImageEncoder, RgbaImage};
 use kurbo::Affine;
 use tiny_skia::Pixmap;
 
+use crate::effects::{Effects, Frame};
 use crate::error::{Error, UserError};
 use crate::motif::palette::Colour;
 use crate::motif::params::trim_float;
 use crate::motif::registry::Library;
 use crate::motif::Motif;
 use crate::render::label::{draw_text, text_width};
-use crate::render::{render_image, RenderOptions, View};
+use crate::render::{RenderOptions, View};
 use crate::Design;
 
 /// How the sheet is laid out.
@@ -133,7 +134,7 @@ pub fn gallery(motifs: &[&Motif], opts: &GalleryOptions) -> Result<Gallery, Erro
             design = design.palette(p);
         }
         let pattern = design.resolve()?;
-        let thumb = thumbnail(&pattern, opts)?;
+        let thumb = thumbnail(m, &pattern, opts)?;
         let repeat_mm = design
             .values()
             .get("repeat")
@@ -192,7 +193,9 @@ fn draw_fitted(pm: &mut Pixmap, text: &str, x: u32, baseline: u32, size: f64, ma
 }
 
 /// About two repeats of the pattern's largest period across the thumbnail.
-fn thumbnail(p: &crate::Pattern, opts: &GalleryOptions) -> Result<RgbaImage, Error> {
+/// Two repeats of `p`, with the motif's own effects (ikat's feathered edges)
+/// at the thumbnail's scale, as `wastra render` would draw them.
+fn thumbnail(m: &Motif, p: &crate::Pattern, opts: &GalleryOptions) -> Result<RgbaImage, Error> {
     let period = p
         .lattice
         .rect_period()
@@ -200,7 +203,10 @@ fn thumbnail(p: &crate::Pattern, opts: &GalleryOptions) -> Result<RgbaImage, Err
         .unwrap_or_else(|| p.lattice.a.hypot().max(p.lattice.b.hypot()));
     let s = f64::from(opts.thumb) / (2.0 * period);
     let view = View::new(opts.thumb, opts.thumb, Affine::scale(s));
-    let mut img = render_image(p, &view, &opts.render)?;
+    let effects = Effects::parse(&m.file().effects, None, 0)?;
+    let dpi = s / p.unit_mm * 25.4;
+    let stage = effects.pixel_stage(p, &view, &Frame::at_dpi(dpi), &opts.render)?;
+    let mut img = crate::effects::render_image(p, &view, &opts.render, &stage)?;
     // Composite on paper so a translucent colourway still gives an opaque sheet.
     for px in img.pixels_mut() {
         let a = u16::from(px.0[3]);

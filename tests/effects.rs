@@ -419,3 +419,80 @@ fn bad_effects_are_one_line_user_errors() {
     }
     assert!("crackle:density=3".parse::<Effect>().is_ok());
 }
+
+/// A PDF silently left raster-only effects out, where the SVG said so.
+#[test]
+fn pdf_left_raster_only_effects_out_without_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("k.pdf");
+    let out = common::wastra_ok(&[
+        "render",
+        "kawung",
+        "--effect",
+        "crackle",
+        "-o",
+        pdf.to_str().unwrap(),
+        "--size",
+        "4x4cm",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("crackle is raster-only; the PDF leaves it out"),
+        "{err}"
+    );
+    assert!(pdf.exists());
+}
+
+/// Ikat wajik rendered as flat vector colour unless `--effect ikat` was
+/// given, so it read as a printed argyle: a motif file's `effects` are what a
+/// render takes by default, and `--finish none` (or any effect named) replaces them.
+#[test]
+fn ikat_wajik_was_flat_without_an_explicit_ikat_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let f = dir.path().join(name);
+        let mut args = vec![
+            "render",
+            "ikat-wajik",
+            "-o",
+            f.to_str().unwrap(),
+            "--width",
+            "160",
+            "--height",
+            "160",
+        ];
+        args.extend_from_slice(extra);
+        common::wastra_ok(&args);
+        std::fs::read(&f).unwrap()
+    };
+    let default = run("default.png", &[]);
+    let explicit = run("ikat.png", &["--effect", "ikat"]);
+    let flat = run("flat.png", &["--finish", "none"]);
+    let plain = wastra::Design::builtin("ikat-wajik").unwrap();
+    assert_eq!(
+        default, explicit,
+        "the default is the motif's own ikat effect"
+    );
+    assert_ne!(default, flat, "--finish none renders without it");
+    let flat_img = image::load_from_memory(&flat).unwrap().to_rgba8();
+    let lib = plain.render_px(160, 160, 300.0).unwrap();
+    assert_eq!(
+        flat_img.as_raw(),
+        lib.as_raw(),
+        "--finish none is the plain render"
+    );
+    let info = common::wastra_ok(&["info", "ikat-wajik", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(v["effects"], serde_json::json!(["ikat"]));
+}
+
+/// A motif file's `effects` are checked when it loads, like the rest of it.
+#[test]
+fn a_motif_file_with_an_unknown_effect_is_refused_on_load() {
+    let src = include_str!("../motifs/ikat-wajik.toml")
+        .replace("effects = [\"ikat\"]", "effects = [\"ikatt\"]");
+    let e = wastra::motif::Motif::from_toml(&src)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("effects") && e.contains("ikatt"), "{e}");
+}

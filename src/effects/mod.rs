@@ -88,8 +88,9 @@ pub enum Effect {
 
 /// Effect names accepted by `--effect`.
 pub const NAMES: [&str; 6] = ["crackle", "tulis", "cap", "ikat", "weave", "dye"];
-/// Finish presets accepted by `--finish`.
-pub const FINISHES: [&str; 2] = ["tulis", "cap"];
+/// Finish presets accepted by `--finish`; `none` is no effect at all (not
+/// even a motif's own `effects`).
+pub const FINISHES: [&str; 3] = ["tulis", "cap", "none"];
 
 impl Effect {
     /// The effect's name.
@@ -236,6 +237,7 @@ impl Effects {
                     ..Dye::default()
                 }),
             ]),
+            "none" => Ok(Vec::new()),
             other => Err(UserError::unknown("finish", other, FINISHES)),
         }
     }

@@ -30,6 +30,12 @@ pub struct MotifFile {
     pub colors: Colors,
     /// The lattice and its symmetry group.
     pub lattice: LatticeSpec,
+    /// Textile effects a render from the command line takes unless it names
+    /// `--effect`s or a `--finish` (`--finish none` for none): `--effect`
+    /// specs such as `"ikat:amount=1.2"`, in order. For cloth whose look is
+    /// its making, as ikat's feathered edges are. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<String>,
     /// What is drawn in one cell, bottom layer first.
     #[serde(rename = "layer")]
     pub layers: Vec<Layer>,

@@ -235,6 +235,13 @@ impl Motif {
     /// Parses `source` and checks it, palettes included, naming `file` in errors.
     fn parse_checked(source: &str, file: &str) -> Result<Self, UserError> {
         let m = load::parse_motif(source, file)?;
+        for spec in &m.file.effects {
+            spec.parse::<crate::effects::Effect>()
+                .map_err(|e| UserError::MotifFile {
+                    file: file.to_string(),
+                    message: format!("effects: {e}"),
+                })?;
+        }
         m.check_palettes(registry::Library::builtin().palettes())
             .map_err(|e| match e {
                 UserError::MotifFile { message, .. } => UserError::MotifFile {
