@@ -153,6 +153,8 @@ fn plan_fixing(
         compression: "fast".into(),
         min_distance,
         derivation: wastra::edition::derive::DERIVATION,
+        finish: None,
+        effects: vec![],
     };
     Plan::new(spec, motif).unwrap()
 }
@@ -588,4 +590,141 @@ fn a_motif_of_ones_own_is_copied_and_verifies() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("is not the motif the edition was made with")
     );
+}
+
+const FX: [&str; 4] = ["--effect", "crackle:density=4", "--finish", "tulis"];
+
+#[test]
+fn effects_change_every_unit_reproducibly_and_verify() {
+    let t = tmp();
+    let (plain, a, b) = (t.path().join("p"), t.path().join("a"), t.path().join("b"));
+    ok(&edition_args(&s(&plain), "3", &[]));
+    ok(&edition_args(&s(&a), "3", &FX));
+    ok(&edition_args(&s(&b), "3", &FX));
+    let fa = files(&a);
+    assert_eq!(fa, files(&b), "the same command gives the same bytes");
+    let fp = files(&plain);
+    for n in 1..=3 {
+        let f = format!("kawung-{n:03}.png");
+        assert_ne!(fa[&f], fp[&f], "{f} has no effects");
+    }
+    let m = Manifest::read(&a.join("manifest.json")).unwrap();
+    assert_eq!(m.edition.effects, ["crackle:density=4"]);
+    assert_eq!(m.edition.finish.as_deref(), Some("tulis"));
+    let cert = std::fs::read_to_string(a.join("kawung-002-certificate.svg")).unwrap();
+    assert!(
+        cert.contains("Effects tulis finish, crackle:density=4")
+            && cert.contains(&m.units[1].seeds.effects),
+        "the certificate names the effects and the unit's effects seed"
+    );
+    let manifest = s(&a.join("manifest.json"));
+    ok(&["verify", &manifest]);
+    // a unit swapped for its plain twin (same parameters, no effects) is caught
+    std::fs::write(a.join("kawung-002.png"), &fp["kawung-002.png"]).unwrap();
+    let out = wastra(&["verify", &manifest]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("1 of 3 units no longer match (002)"), "{e}");
+    // and a manifest claiming other effects no longer matches its pictures
+    std::fs::write(a.join("kawung-002.png"), &fa["kawung-002.png"]).unwrap();
+    ok(&["verify", &manifest]);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("\"finish\": \"tulis\"", "\"finish\": \"cap\""),
+    )
+    .unwrap();
+    let out = wastra(&["verify", &manifest]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("spec_sha256 does not match"), "{e}");
+    assert!(e.contains("re-rendering it gives another picture"), "{e}");
+}
+
+#[test]
+fn each_unit_uses_its_own_effects_seed() {
+    // Fixing every parameter but the repeat to one value and one colourway
+    // would still vary the repeat; instead compare one unit's picture with
+    // effects seeded by another unit's seed: the seed must reach the pixels.
+    let t = tmp();
+    let d = t.path().join("ed");
+    ok(&edition_args(&s(&d), "2", &["--effect", "dye:amount=0.5"]));
+    let m = Manifest::read(&d.join("manifest.json")).unwrap();
+    assert_ne!(m.units[0].seeds.effects, m.units[1].seeds.effects);
+    let u = &m.units[0];
+    let render = |seed: &str, out: &Path| {
+        let mut args: Vec<String> = [
+            "render",
+            "kawung",
+            "-o",
+            &s(out),
+            "--width",
+            "64",
+            "--height",
+            "64",
+            "--dpi",
+            "40",
+            "--palette",
+            &u.colourway.palette,
+            "--effect",
+            "dye:amount=0.5",
+            "--seed",
+            seed,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        for (k, v) in &u.params {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            args.extend(["--set".to_string(), format!("{k}={v}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&args);
+        std::fs::read(out).unwrap()
+    };
+    let own = u64::from_str_radix(&u.seeds.effects, 16)
+        .unwrap()
+        .to_string();
+    let other = u64::from_str_radix(&m.units[1].seeds.effects, 16)
+        .unwrap()
+        .to_string();
+    let unit = std::fs::read(d.join(&u.file)).unwrap();
+    // `render` with the unit's parameters and effects seed gives the unit itself
+    assert_eq!(render(&own, &t.path().join("own.png")), unit);
+    assert_ne!(render(&other, &t.path().join("other.png")), unit);
+}
+
+#[test]
+fn every_render_format_makes_an_edition_that_verifies() {
+    let t = tmp();
+    for format in ["tif", "jpg", "svg", "pdf"] {
+        let d = t.path().join(format);
+        let err = ok(&edition_args(
+            &s(&d),
+            "2",
+            &[&["--format", format][..], &FX].concat(),
+        ));
+        let raster_only_note = err.contains("note: effect dye, crackle is raster-only");
+        assert_eq!(
+            raster_only_note,
+            ["svg", "pdf"].contains(&format),
+            "{format}: {err}"
+        );
+        assert!(d.join(format!("kawung-002.{format}")).exists(), "{format}");
+        ok(&["verify", &s(&d.join("manifest.json"))]);
+    }
+    let out = wastra(&edition_args(
+        &s(&t.path().join("x")),
+        "2",
+        &["--format", "gif"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be png, tif, jpg, svg or pdf"));
+    let out = wastra(&edition_args(
+        &s(&t.path().join("y")),
+        "2",
+        &["--format", "jpg", "--compression", "best"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("applies to PNG and TIFF output"));
 }

@@ -3,13 +3,15 @@
 use std::path::Path;
 
 use super::args::EditionArgs;
-use super::commands::{checked_view, default_size};
+use super::commands::{checked_view, default_size, interrupt, note_raster_only};
 use crate::edition::derive::{effective_vary, parse_vary, DERIVATION};
 use crate::edition::run::ranges;
 use crate::edition::{
     motif_ref, run, verify as verify_edition, EditionSpec, Plan, RunMode, RunOptions,
 };
+use crate::effects::Effects;
 use crate::error::{Error, UserError};
+use crate::export::{ExportOptions, Format};
 use crate::geom::{Dpi, Length, PhysicalSize, SizeSpec};
 use crate::motif::palette::parse_colour;
 use crate::motif::params::parse_assignment;
@@ -22,13 +24,25 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
     if a.threads == Some(0) {
         return Err(UserError::invalid("--threads", "must be at least 1").into());
     }
-    let _: crate::export::Compression = a.compression.parse()?;
-    let format = a.format.to_ascii_lowercase();
-    if !matches!(format.as_str(), "png" | "svg") {
-        return Err(
-            UserError::invalid("--format", format!("'{}' must be png or svg", a.format)).into(),
-        );
-    }
+    let format = Format::from_extension(a.format.trim()).ok_or_else(|| {
+        UserError::invalid(
+            "--format",
+            format!("'{}' must be png, tif, jpg, svg or pdf", a.format),
+        )
+    })?;
+    // The same compression rules as `wastra render`; the spec records the
+    // format's default when none is given (`fast` for formats without one,
+    // as editions always have).
+    ExportOptions::default().set_compression(format, a.compression.as_deref())?;
+    let compression = a.compression.clone().unwrap_or_else(|| {
+        match format {
+            Format::Tiff => "deflate",
+            _ => "fast",
+        }
+        .to_string()
+    });
+    // Parsed as render parses them; each unit then gets its own seed.
+    let effects = Effects::parse(&a.fx.effect, a.fx.finish.as_deref(), 0)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
     let min_distance: f64 = a.min_distance.trim().parse().map_err(|_| {
         UserError::invalid(
@@ -127,10 +141,12 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         height: view.height,
         size_mm: physical.map(|p| (p.width.mm(), p.height.mm())),
         dpi: dpi.get(),
-        format,
-        compression: a.compression.clone(),
+        format: format.extension().to_string(),
+        compression,
         min_distance,
         derivation: DERIVATION,
+        finish: a.fx.finish.clone(),
+        effects: a.fx.effect.clone(),
     };
     spec.check()?;
     let mode = match (a.unit, a.merge) {
@@ -154,7 +170,11 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         threads: a.threads,
         mode,
         motif_source: source,
+        cancel: interrupt(),
     };
+    if !matches!(mode, RunMode::Merge) {
+        note_raster_only(&effects, format, a.quiet);
+    }
     let report = run(&plan, &a.out, &opts)?;
     if !a.quiet {
         let mut parts = Vec::new();

@@ -200,6 +200,16 @@ pub fn certificate(plan: &Plan, r: &UnitRecord, design: &Design) -> Result<Vec<u
         "Edition seed “{}” · unit seed {}",
         spec.seed, r.seeds.unit
     ));
+    // Effects make each unit's cloth unique too: name them and their seed.
+    if spec.finish.is_some() || !spec.effects.is_empty() {
+        let finish = spec.finish.iter().map(|f| format!("{f} finish"));
+        let all: Vec<String> = finish.chain(spec.effects.iter().cloned()).collect();
+        details.push(format!(
+            "Effects {} · effects seed {}",
+            all.join(", "),
+            r.seeds.effects
+        ));
+    }
     details.push(format!("File {} · SHA-256 {}", r.file, r.sha256));
     for d in details.iter().flat_map(|d| wrap(d, 96)) {
         doc = doc.add(text(12.0, y, 2.3, &d));

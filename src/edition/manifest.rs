@@ -213,6 +213,17 @@ impl<W: Write> Write for HashWriter<W> {
     }
 }
 
+/// Only formats that never seek (every one but TIFF) may be hashed on the
+/// way out; a seek is refused rather than hashing the wrong bytes.
+impl<W: Write> std::io::Seek for HashWriter<W> {
+    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "a hashing writer cannot seek",
+        ))
+    }
+}
+
 /// SHA-256 of a file's contents, `None` if it cannot be read.
 pub fn file_sha256(path: &Path) -> Option<String> {
     let mut f = std::fs::File::open(path).ok()?;

@@ -11,14 +11,18 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::io::{Seek, Write};
+
 use super::manifest::{
-    derived_record, finished, provenance, write_atomic, write_json, FileRef, Fragment, HashWriter,
+    derived_record, file_sha256, finished, provenance, write_atomic, write_json, FileRef, Fragment,
     Manifest, UnitRecord, FORMAT,
 };
 use super::{certificate, contact, sha256_hex, Plan, Unit};
+use crate::effects::{Frame, PixelStage};
 use crate::error::{Error, UserError};
-use crate::export::{png, svg, AtomicFile, Compression, ExportOptions};
+use crate::export::{check_format, write_format, AtomicFile, Cancel, ExportOptions, Format, Page};
 use crate::geom::{Dpi, Length, PhysicalSize};
+use crate::pattern::Pattern;
 use crate::render::{RenderOptions, View};
 
 /// What to do.
@@ -43,6 +47,8 @@ pub struct RunOptions {
     pub mode: RunMode,
     /// For a motif of one's own: its source, copied into the edition directory. Default: `None`.
     pub motif_source: Option<String>,
+    /// Stops the run at the next strip, leaving only whole units. Default: never cancelled.
+    pub cancel: Cancel,
 }
 
 /// What [`run`] did.
@@ -75,10 +81,17 @@ pub fn ranges(units: &[u32]) -> String {
     out.join(", ")
 }
 
-fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
+/// The export options of a unit: what `wastra render` would use for the
+/// same size, resolution and compression.
+fn export_options(
+    plan: &Plan,
+    pattern: &Pattern,
+    format: Format,
+    threads: usize,
+    cancel: &Cancel,
+) -> Result<ExportOptions, Error> {
     let dpi = Dpi::new(plan.spec.dpi)
         .ok_or_else(|| UserError::invalid("dpi", format!("{} must be positive", plan.spec.dpi)))?;
-    let compression: Compression = plan.spec.compression.parse()?;
     let physical_size = match plan.spec.size_mm {
         Some((w, h)) => Some(PhysicalSize {
             width: Length::from_mm(w)
@@ -88,36 +101,49 @@ fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
         }),
         None => None,
     };
-    Ok(ExportOptions {
+    // A PDF page as render draws it: the trim size asked for (or the pixel
+    // size at the resolution), the pattern's origin at its top-left corner.
+    let trim_mm = plan.spec.size_mm.unwrap_or((
+        plan.spec.width as f64 / dpi.px_per_mm(),
+        plan.spec.height as f64 / dpi.px_per_mm(),
+    ));
+    let mut opts = ExportOptions {
         dpi,
-        compression,
         render: RenderOptions::with_threads(threads),
         physical_size,
+        page: Some(Page::new(pattern, trim_mm, 0.0)),
+        cancel: cancel.clone(),
         ..Default::default()
-    })
+    };
+    let compression =
+        matches!(format, Format::Png | Format::Tiff).then_some(&*plan.spec.compression);
+    opts.set_compression(format, compression)?;
+    Ok(opts)
 }
 
-/// Writes unit `u`'s picture to `w`; the same bytes as its file.
-pub(super) fn write_unit(
+/// Writes unit `u`'s picture to `w`; the same bytes as its file. The
+/// edition's effects apply with the unit's own effects seed, through the
+/// same export path as `wastra render` (pixel effects only in raster formats).
+pub(super) fn write_unit<W: Write + Seek + Send>(
     plan: &Plan,
     u: &Unit,
     threads: usize,
-    w: impl std::io::Write,
+    cancel: &Cancel,
+    w: W,
 ) -> Result<(), Error> {
-    let pattern = plan.unit_design(u)?.resolve()?;
+    let format = plan.spec.file_format()?;
+    let fx = plan.spec.unit_effects(u.effects)?;
+    let pattern = fx.apply_geometry(&plan.unit_design(u)?.resolve()?);
     let view = View::at_dpi(&pattern, plan.spec.width, plan.spec.height, plan.spec.dpi);
-    view.check()?;
-    let opts = export_options(plan, threads)?;
-    match plan.spec.format.as_str() {
-        "svg" => svg::write_svg(&pattern, &view, &opts, w),
-        _ => png::write_png(
-            &pattern,
-            &view,
-            &opts,
-            &crate::effects::PixelStage::default(),
-            w,
-        ),
-    }
+    let opts = export_options(plan, &pattern, format, threads, cancel)?;
+    check_format(format, &pattern, &view, &opts)?;
+    let stage = if format.is_raster() {
+        fx.pixel_stage(&pattern, &view, &Frame::at_dpi(plan.spec.dpi), &opts.render)?
+    } else {
+        PixelStage::default()
+    };
+    write_format(format, &pattern, &view, &opts, &stage, w)?;
+    cancel.check()
 }
 
 /// The record and certificate bytes of unit `u` whose picture hashes to `sha256`.
@@ -139,13 +165,20 @@ fn render_unit(
     u: &Unit,
     dir: &Path,
     threads: usize,
+    cancel: &Cancel,
 ) -> Result<UnitRecord, Error> {
     let path = dir.join(plan.spec.unit_file(u.number));
     let mut file = AtomicFile::create(&path)?;
-    let mut hw = HashWriter::new(file.writer());
-    write_unit(plan, u, threads, &mut hw)?;
-    let sha = hw.finish();
+    write_unit(plan, u, threads, cancel, file.writer())?;
     file.commit()?;
+    // Hashed as read back: TIFF seeks while writing, so a hashing writer
+    // cannot follow it.
+    let sha = file_sha256(&path).ok_or_else(|| {
+        Error::io(
+            &path,
+            std::io::Error::other("cannot read the unit back to hash it"),
+        )
+    })?;
     let (r, cert) = certify(plan, u, sha)?;
     write_atomic(&dir.join(&r.certificate.file), &cert)?;
     write_json(
@@ -270,7 +303,7 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
     let rendered: Vec<Result<UnitRecord, Error>> = pool.install(|| {
         pending
             .par_iter()
-            .map(|u| render_unit(plan, &spec_sha, u, dir, per_unit))
+            .map(|u| render_unit(plan, &spec_sha, u, dir, per_unit, &opts.cancel))
             .collect()
     });
     let mut fresh = Vec::new();
