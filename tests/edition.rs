@@ -360,7 +360,7 @@ fn resume_renders_only_unfinished_units() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let err = ok(&edition_args(&d, "5", &[]));
     assert!(
-        err.contains("rendered units 3; units 1-2, 4-5 were already done"),
+        err.contains("rendered unit 3; units 1-2, 4-5 were already done"),
         "{err}"
     );
     assert_eq!(files(&dir), before);
@@ -466,6 +466,10 @@ fn bad_vary_is_a_one_line_error() {
         ("nope=1..2", "unknown parameter 'nope'"),
         ("mark=star", "'star' is not a choice of 'mark'"),
         ("repeat=3cm", "give a range MIN..MAX"),
+        (
+            "petal=0.6..0.6",
+            "MIN equals MAX: to fix 'petal' for every unit, use --set petal=0.6",
+        ),
     ] {
         let out = wastra(&edition_args(&d, "3", &["--vary", vary]));
         assert_eq!(out.status.code(), Some(1), "{vary}");
@@ -473,6 +477,16 @@ fn bad_vary_is_a_one_line_error() {
         assert_eq!(e.lines().count(), 1, "{vary}: {e}");
         assert!(e.starts_with("wastra: ") && e.contains(want), "{vary}: {e}");
     }
+    // regression: a second --vary of the same parameter was silently ignored
+    let out = wastra(&edition_args(
+        &d,
+        "3",
+        &["--vary", "petal=0.5..0.6", "--vary", "petal=0.4..0.7"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("'petal' is varied twice"), "{e}");
     let out = wastra(&edition_args(
         &d,
         "3",
@@ -727,4 +741,94 @@ fn every_render_format_makes_an_edition_that_verifies() {
     ));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("applies to PNG and TIFF output"));
+}
+
+#[test]
+fn rerunning_keeps_film_lots_and_application_dates() {
+    // regression: resuming or merging rewrote manifest.json with nulls
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    ok(&edition_args(&d, "3", &[]));
+    let manifest = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["units"][1]["film_lot"] = "3M-1080-L42".into();
+    m["units"][2]["application_date"] = "2023-08-17".into();
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let kept = |why: &str| {
+        let m = Manifest::read(&manifest).unwrap();
+        assert_eq!(m.units[0].film_lot, None, "{why}");
+        assert_eq!(m.units[1].film_lot.as_deref(), Some("3M-1080-L42"), "{why}");
+        assert_eq!(
+            m.units[2].application_date.as_deref(),
+            Some("2023-08-17"),
+            "{why}"
+        );
+    };
+    // resume after unit 2 was lost
+    std::fs::remove_file(dir.join("kawung-002.json")).unwrap();
+    let err = ok(&edition_args(&d, "3", &[]));
+    assert!(err.contains("rendered unit 2;"), "{err}");
+    kept("resume");
+    ok(&edition_args(&d, "3", &["--merge"]));
+    kept("merge");
+    ok(&["verify", &s(&manifest)]);
+    // another spec must not throw the filled-in fields away
+    let out = wastra(&edition_args(&d, "3", &["--min-distance", "0.5"]));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains(
+            "belongs to another edition spec and holds film lots or application dates of 2 units"
+        ),
+        "{e}"
+    );
+    kept("another spec refused");
+}
+
+#[test]
+fn a_smaller_count_warns_of_the_units_left_beyond_it() {
+    let t = tmp();
+    let d = s(&t.path().join("ed"));
+    ok(&edition_args(&d, "4", &[]));
+    let err = ok(&edition_args(&d, "2", &[]));
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("holds files of units 3-4 beyond --count 2"),
+        "{err}"
+    );
+    // the singular, and nothing said when nothing is left over
+    let err = ok(&edition_args(&d, "3", &[]));
+    assert!(err.contains("files of unit 4 beyond --count 3"), "{err}");
+    let fresh = s(&t.path().join("fresh"));
+    let err = ok(&edition_args(&fresh, "1", &[]));
+    assert!(!err.contains("warning"), "{err}");
+    assert!(err.contains("rendered unit 1;"), "{err}");
+}
+
+#[test]
+fn merging_fragments_of_another_spec_says_so() {
+    let t = tmp();
+    let d = s(&t.path().join("ed"));
+    for k in ["1", "2"] {
+        ok(&edition_args(&d, "2", &["--unit", k]));
+    }
+    let out = wastra(&edition_args(
+        &d,
+        "2",
+        &["--merge", "--min-distance", "0.5"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("the fragments of units 1-2 in") && e.contains("belong to another edition spec"),
+        "{e}"
+    );
+    std::fs::remove_file(t.path().join("ed/kawung-002.json")).unwrap();
+    let out = wastra(&edition_args(&d, "2", &["--merge"]));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("unit 2 is not finished"), "{e}");
 }

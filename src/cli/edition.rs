@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::args::EditionArgs;
 use super::commands::{checked_view, default_size, interrupt, note_raster_only};
-use crate::edition::derive::{effective_vary, parse_vary, DERIVATION};
+use crate::edition::derive::{effective_vary, parse_varies, DERIVATION};
 use crate::edition::run::ranges;
 use crate::edition::{
     motif_ref, run, verify as verify_edition, EditionSpec, Plan, RunMode, RunOptions,
@@ -71,11 +71,7 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         ));
     }
     let base = motif.values(a.preset.as_deref(), &sets)?;
-    let explicit = a
-        .vary
-        .iter()
-        .map(|v| parse_vary(&motif, v))
-        .collect::<Result<Vec<_>, _>>()?;
+    let explicit = parse_varies(&motif, &a.vary)?;
     let fixed: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
     for v in &explicit {
         if fixed.iter().any(|f| f == v.param()) {
@@ -179,13 +175,15 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
     if !a.quiet {
         let mut parts = Vec::new();
         if !report.rendered.is_empty() {
-            parts.push(format!("rendered units {}", ranges(&report.rendered)));
+            parts.push(format!("rendered {}", units(&report.rendered)));
         }
         if !report.skipped.is_empty() {
-            parts.push(format!(
-                "units {} were already done",
-                ranges(&report.skipped)
-            ));
+            let were = if report.skipped.len() == 1 {
+                "was"
+            } else {
+                "were"
+            };
+            parts.push(format!("{} {were} already done", units(&report.skipped)));
         }
         let what = match &report.manifest {
             Some(m) => format!("wrote {}", m.display()),
@@ -198,7 +196,23 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         parts.push(what);
         eprintln!("{}: {}", plan.spec.name, parts.join("; "));
     }
+    // Left alone (they may be another edition's on purpose), but said, since
+    // contact sheet and manifest no longer list them.
+    if !report.beyond.is_empty() && !a.quiet {
+        eprintln!(
+            "warning: {} holds files of {} beyond --count {} from an earlier run; they are not part of this edition",
+            a.out.display(),
+            units(&report.beyond),
+            plan.spec.count
+        );
+    }
     Ok(())
+}
+
+/// "unit 3" or "units 1-2, 5".
+fn units(list: &[u32]) -> String {
+    let s = if list.len() == 1 { "" } else { "s" };
+    format!("unit{s} {}", ranges(list))
 }
 
 fn to_param(v: &crate::motif::Value) -> crate::motif::format::ParamValue {

@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use std::io::{Seek, Write};
 
 use super::manifest::{
-    derived_record, file_sha256, finished, provenance, write_atomic, write_json, FileRef, Fragment,
-    Manifest, UnitRecord, FORMAT,
+    application_fields, derived_record, file_sha256, finished, provenance, write_atomic,
+    write_json, FileRef, Fragment, Manifest, UnitRecord, FORMAT,
 };
 use super::{certificate, contact, sha256_hex, Plan, Unit};
 use crate::effects::{Frame, PixelStage};
@@ -60,6 +60,9 @@ pub struct RunReport {
     pub skipped: Vec<u32>,
     /// The manifest written, if any.
     pub manifest: Option<PathBuf>,
+    /// Units beyond the edition's count whose files an earlier run left in
+    /// the directory; they are not part of the edition and are left alone.
+    pub beyond: Vec<u32>,
 }
 
 /// "3, 5-9, 12".
@@ -226,6 +229,81 @@ pub(super) fn manifest(
     })
 }
 
+/// Why `--merge` cannot gather `pending`: fragments of another spec (another
+/// seed, count, size, option...) say so, rather than "not finished".
+fn unmergeable(plan: &Plan, spec_sha: &str, pending: &[&Unit], dir: &Path) -> UserError {
+    let foreign: Vec<u32> = pending
+        .iter()
+        .filter(|u| {
+            let path = dir.join(plan.spec.fragment_file(u.number));
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Fragment>(&t).ok())
+                .is_some_and(|f| f.spec_sha256 != spec_sha)
+        })
+        .map(|u| u.number)
+        .collect();
+    let missing: Vec<u32> = pending.iter().map(|u| u.number).collect();
+    let (s, are) = if missing.len() == 1 {
+        ("", "is")
+    } else {
+        ("s", "are")
+    };
+    if foreign.len() == missing.len() {
+        let (fs, belong) = if foreign.len() == 1 {
+            ("", "belongs")
+        } else {
+            ("s", "belong")
+        };
+        return UserError::invalid(
+            "--merge",
+            format!(
+                "the fragment{fs} of unit{fs} {} in {} {belong} to another edition spec: merge with the same options the units were rendered with",
+                ranges(&foreign),
+                dir.display()
+            ),
+        );
+    }
+    let other = if foreign.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; the fragments of {} belong to another edition spec",
+            ranges(&foreign)
+        )
+    };
+    UserError::invalid(
+        "--merge",
+        format!(
+            "unit{s} {} {are} not finished in {} (render them with --unit K, then merge again){other}",
+            ranges(&missing),
+            dir.display()
+        ),
+    )
+}
+
+/// Units numbered above `spec.count` whose fragments an earlier run with a
+/// larger count left in `dir`.
+fn beyond_count(plan: &Plan, dir: &Path) -> Vec<u32> {
+    let prefix = format!("{}-", plan.spec.name);
+    let mut out: Vec<u32> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let digits = name.strip_prefix(&prefix)?.strip_suffix(".json")?;
+            if digits.len() < 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse::<u32>().ok().filter(|&n| n > plan.spec.count)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// File name of the contact sheet.
 pub const CONTACT_SHEET: &str = "contact-sheet.png";
 /// File name of the manifest.
@@ -251,6 +329,10 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
         }
     }
     let spec_sha = spec.sha256();
+    let mut applied = match opts.mode {
+        RunMode::Unit(_) => Default::default(),
+        _ => application_fields(&dir.join(MANIFEST), &spec_sha)?,
+    };
     let todo: Vec<&Unit> = match opts.mode {
         RunMode::Unit(k) => plan.unit(k).into_iter().collect(),
         _ => plan.units.iter().collect(),
@@ -287,16 +369,7 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
         ..RunReport::default()
     };
     if opts.mode == RunMode::Merge && !pending.is_empty() {
-        let missing: Vec<u32> = pending.iter().map(|u| u.number).collect();
-        return Err(UserError::invalid(
-            "--merge",
-            format!(
-                "units {} are not finished in {} (render them with --unit K, then merge again)",
-                ranges(&missing),
-                dir.display()
-            ),
-        )
-        .into());
+        return Err(unmergeable(plan, &spec_sha, &pending, dir).into());
     }
     // Few units on many threads: each render gets its share of the pool.
     let per_unit = (pool.current_num_threads() / pending.len().max(1)).max(1);
@@ -317,12 +390,18 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
     }
     let mut records: Vec<UnitRecord> = done.into_iter().flatten().chain(fresh).collect();
     records.sort_by_key(|r| r.number);
+    for r in &mut records {
+        if let Some((lot, date)) = applied.remove(&r.number) {
+            (r.film_lot, r.application_date) = (lot, date);
+        }
+    }
     let sheet = pool.install(|| contact::contact_sheet(plan))?;
     write_atomic(&dir.join(CONTACT_SHEET), &sheet)?;
     let m = manifest(plan, records, sha256_hex(&sheet))?;
     let path = dir.join(MANIFEST);
     write_json(&path, &m)?;
     report.manifest = Some(path);
+    report.beyond = beyond_count(plan, dir);
     Ok(report)
 }
 
