@@ -832,3 +832,79 @@ fn merging_fragments_of_another_spec_says_so() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("unit 2 is not finished"), "{e}");
 }
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn stale_temp_files_of_a_killed_run_are_removed_on_resume() {
+    // regression: `.NAME.wastra-PID.tmp` left by a SIGKILLed run stayed forever
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    ok(&edition_args(&d, "2", &[]));
+    std::fs::remove_file(dir.join("kawung-002.json")).unwrap();
+    let stale = [
+        ".kawung-002.png.wastra-4194301.tmp",
+        ".kawung-001-certificate.svg.wastra-12.tmp",
+        ".manifest.json.wastra-77.tmp",
+    ];
+    // not this edition's: left alone
+    let foreign = [".kawung-009.png.wastra-5.tmp", ".notes.txt.wastra-5.tmp"];
+    for f in stale.iter().chain(&foreign) {
+        std::fs::write(dir.join(f), b"half a unit").unwrap();
+    }
+    ok(&edition_args(&d, "2", &[]));
+    let mut left = temp_files(&dir);
+    left.sort();
+    assert_eq!(left, [foreign[0], foreign[1]]);
+    // --unit K clears only its own unit's debris
+    std::fs::write(dir.join(stale[0]), b"x").unwrap();
+    std::fs::write(dir.join(stale[2]), b"x").unwrap();
+    ok(&edition_args(&d, "2", &["--unit", "2"]));
+    assert!(!dir.join(stale[0]).exists());
+    assert!(dir.join(stale[2]).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_an_edition_leaves_no_temporary_file() {
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    // large enough that the first units are still being written when the signal comes
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wastra"))
+        .args([
+            "edition", "kawung", "--count", "2", "--seed", "s", "--out", &d, "--width", "6000",
+            "--height", "6000", "--effect", "crackle", "--quiet",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..600 {
+        if dir.is_dir() && !temp_files(&dir).is_empty() {
+            seen = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(seen, "no unit was being written");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+    assert!(!dir.join("manifest.json").exists());
+}

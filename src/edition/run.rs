@@ -6,7 +6,7 @@
 //! [`crate::export::AtomicFile`], and a unit's fragment last, so an interrupted
 //! run leaves only whole units behind, and the next run skips them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -282,6 +282,32 @@ fn unmergeable(plan: &Plan, spec_sha: &str, pending: &[&Unit], dir: &Path) -> Us
     )
 }
 
+/// Removes the temporary files (`.FILE.wastra-PID.tmp`, see
+/// [`AtomicFile`]) that a killed run (SIGKILL, a power cut) left for any of
+/// `targets` in `dir`; a run that ends normally or on Ctrl-C removes its own.
+/// Whatever their PID: a run writes its targets alone (one run per edition
+/// directory, or one `--unit` job per unit), so such a file is debris, and a
+/// PID could belong to another machine sharing the directory anyway.
+fn remove_stale_temps(dir: &Path, targets: &HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        let target = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once(".wastra-"))
+            .filter(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(t, _)| t);
+        if target.is_some_and(|t| targets.contains(t)) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Units numbered above `spec.count` whose fragments an earlier run with a
 /// larger count left in `dir`.
 fn beyond_count(plan: &Plan, dir: &Path) -> Vec<u32> {
@@ -340,6 +366,19 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
     if matches!(opts.mode, RunMode::All | RunMode::Merge) && todo.len() != spec.count as usize {
         return Err(Error::Internal("the plan does not hold every unit".into()));
     }
+    let mut targets: HashSet<String> = HashSet::new();
+    if opts.mode != RunMode::Merge {
+        for u in &todo {
+            targets.insert(spec.unit_file(u.number));
+            targets.insert(spec.certificate_file(u.number));
+            targets.insert(spec.fragment_file(u.number));
+        }
+    }
+    if !matches!(opts.mode, RunMode::Unit(_)) {
+        targets.extend([CONTACT_SHEET.to_string(), MANIFEST.to_string()]);
+    }
+    targets.extend(spec.motif.file.clone());
+    remove_stale_temps(dir, &targets);
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = opts.threads {
