@@ -14,6 +14,7 @@
 //! same units.
 
 pub mod certificate;
+pub mod chips;
 pub mod contact;
 pub mod derive;
 pub mod distance;
