@@ -153,6 +153,8 @@ fn plan_fixing(
         compression: "fast".into(),
         min_distance,
         derivation: wastra::edition::derive::DERIVATION,
+        finish: None,
+        effects: vec![],
     };
     Plan::new(spec, motif).unwrap()
 }
@@ -358,7 +360,7 @@ fn resume_renders_only_unfinished_units() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let err = ok(&edition_args(&d, "5", &[]));
     assert!(
-        err.contains("rendered units 3; units 1-2, 4-5 were already done"),
+        err.contains("rendered unit 3; units 1-2, 4-5 were already done"),
         "{err}"
     );
     assert_eq!(files(&dir), before);
@@ -464,6 +466,10 @@ fn bad_vary_is_a_one_line_error() {
         ("nope=1..2", "unknown parameter 'nope'"),
         ("mark=star", "'star' is not a choice of 'mark'"),
         ("repeat=3cm", "give a range MIN..MAX"),
+        (
+            "petal=0.6..0.6",
+            "MIN equals MAX: to fix 'petal' for every unit, use --set petal=0.6",
+        ),
     ] {
         let out = wastra(&edition_args(&d, "3", &["--vary", vary]));
         assert_eq!(out.status.code(), Some(1), "{vary}");
@@ -471,6 +477,16 @@ fn bad_vary_is_a_one_line_error() {
         assert_eq!(e.lines().count(), 1, "{vary}: {e}");
         assert!(e.starts_with("wastra: ") && e.contains(want), "{vary}: {e}");
     }
+    // regression: a second --vary of the same parameter was silently ignored
+    let out = wastra(&edition_args(
+        &d,
+        "3",
+        &["--vary", "petal=0.5..0.6", "--vary", "petal=0.4..0.7"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("'petal' is varied twice"), "{e}");
     let out = wastra(&edition_args(
         &d,
         "3",
@@ -588,4 +604,307 @@ fn a_motif_of_ones_own_is_copied_and_verifies() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("is not the motif the edition was made with")
     );
+}
+
+const FX: [&str; 4] = ["--effect", "crackle:density=4", "--finish", "tulis"];
+
+#[test]
+fn effects_change_every_unit_reproducibly_and_verify() {
+    let t = tmp();
+    let (plain, a, b) = (t.path().join("p"), t.path().join("a"), t.path().join("b"));
+    ok(&edition_args(&s(&plain), "3", &[]));
+    ok(&edition_args(&s(&a), "3", &FX));
+    ok(&edition_args(&s(&b), "3", &FX));
+    let fa = files(&a);
+    assert_eq!(fa, files(&b), "the same command gives the same bytes");
+    let fp = files(&plain);
+    for n in 1..=3 {
+        let f = format!("kawung-{n:03}.png");
+        assert_ne!(fa[&f], fp[&f], "{f} has no effects");
+    }
+    let m = Manifest::read(&a.join("manifest.json")).unwrap();
+    assert_eq!(m.edition.effects, ["crackle:density=4"]);
+    assert_eq!(m.edition.finish.as_deref(), Some("tulis"));
+    let cert = std::fs::read_to_string(a.join("kawung-002-certificate.svg")).unwrap();
+    assert!(
+        cert.contains("Effects tulis finish, crackle:density=4")
+            && cert.contains(&m.units[1].seeds.effects),
+        "the certificate names the effects and the unit's effects seed"
+    );
+    let manifest = s(&a.join("manifest.json"));
+    ok(&["verify", &manifest]);
+    // a unit swapped for its plain twin (same parameters, no effects) is caught
+    std::fs::write(a.join("kawung-002.png"), &fp["kawung-002.png"]).unwrap();
+    let out = wastra(&["verify", &manifest]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("1 of 3 units no longer match (002)"), "{e}");
+    // and a manifest claiming other effects no longer matches its pictures
+    std::fs::write(a.join("kawung-002.png"), &fa["kawung-002.png"]).unwrap();
+    ok(&["verify", &manifest]);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("\"finish\": \"tulis\"", "\"finish\": \"cap\""),
+    )
+    .unwrap();
+    let out = wastra(&["verify", &manifest]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("spec_sha256 does not match"), "{e}");
+    assert!(e.contains("re-rendering it gives another picture"), "{e}");
+}
+
+#[test]
+fn each_unit_uses_its_own_effects_seed() {
+    // Fixing every parameter but the repeat to one value and one colourway
+    // would still vary the repeat; instead compare one unit's picture with
+    // effects seeded by another unit's seed: the seed must reach the pixels.
+    let t = tmp();
+    let d = t.path().join("ed");
+    ok(&edition_args(&s(&d), "2", &["--effect", "dye:amount=0.5"]));
+    let m = Manifest::read(&d.join("manifest.json")).unwrap();
+    assert_ne!(m.units[0].seeds.effects, m.units[1].seeds.effects);
+    let u = &m.units[0];
+    let render = |seed: &str, out: &Path| {
+        let mut args: Vec<String> = [
+            "render",
+            "kawung",
+            "-o",
+            &s(out),
+            "--width",
+            "64",
+            "--height",
+            "64",
+            "--dpi",
+            "40",
+            "--palette",
+            &u.colourway.palette,
+            "--effect",
+            "dye:amount=0.5",
+            "--seed",
+            seed,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        for (k, v) in &u.params {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            args.extend(["--set".to_string(), format!("{k}={v}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&args);
+        std::fs::read(out).unwrap()
+    };
+    let own = u64::from_str_radix(&u.seeds.effects, 16)
+        .unwrap()
+        .to_string();
+    let other = u64::from_str_radix(&m.units[1].seeds.effects, 16)
+        .unwrap()
+        .to_string();
+    let unit = std::fs::read(d.join(&u.file)).unwrap();
+    // `render` with the unit's parameters and effects seed gives the unit itself
+    assert_eq!(render(&own, &t.path().join("own.png")), unit);
+    assert_ne!(render(&other, &t.path().join("other.png")), unit);
+}
+
+#[test]
+fn every_render_format_makes_an_edition_that_verifies() {
+    let t = tmp();
+    for format in ["tif", "jpg", "svg", "pdf"] {
+        let d = t.path().join(format);
+        let err = ok(&edition_args(
+            &s(&d),
+            "2",
+            &[&["--format", format][..], &FX].concat(),
+        ));
+        let raster_only_note = err.contains("note: effect dye, crackle is raster-only");
+        assert_eq!(
+            raster_only_note,
+            ["svg", "pdf"].contains(&format),
+            "{format}: {err}"
+        );
+        assert!(d.join(format!("kawung-002.{format}")).exists(), "{format}");
+        ok(&["verify", &s(&d.join("manifest.json"))]);
+    }
+    let out = wastra(&edition_args(
+        &s(&t.path().join("x")),
+        "2",
+        &["--format", "gif"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be png, tif, jpg, svg or pdf"));
+    let out = wastra(&edition_args(
+        &s(&t.path().join("y")),
+        "2",
+        &["--format", "jpg", "--compression", "best"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("applies to PNG and TIFF output"));
+}
+
+#[test]
+fn rerunning_keeps_film_lots_and_application_dates() {
+    // regression: resuming or merging rewrote manifest.json with nulls
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    ok(&edition_args(&d, "3", &[]));
+    let manifest = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["units"][1]["film_lot"] = "3M-1080-L42".into();
+    m["units"][2]["application_date"] = "2023-08-17".into();
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let kept = |why: &str| {
+        let m = Manifest::read(&manifest).unwrap();
+        assert_eq!(m.units[0].film_lot, None, "{why}");
+        assert_eq!(m.units[1].film_lot.as_deref(), Some("3M-1080-L42"), "{why}");
+        assert_eq!(
+            m.units[2].application_date.as_deref(),
+            Some("2023-08-17"),
+            "{why}"
+        );
+    };
+    // resume after unit 2 was lost
+    std::fs::remove_file(dir.join("kawung-002.json")).unwrap();
+    let err = ok(&edition_args(&d, "3", &[]));
+    assert!(err.contains("rendered unit 2;"), "{err}");
+    kept("resume");
+    ok(&edition_args(&d, "3", &["--merge"]));
+    kept("merge");
+    ok(&["verify", &s(&manifest)]);
+    // another spec must not throw the filled-in fields away
+    let out = wastra(&edition_args(&d, "3", &["--min-distance", "0.5"]));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains(
+            "belongs to another edition spec and holds film lots or application dates of 2 units"
+        ),
+        "{e}"
+    );
+    kept("another spec refused");
+}
+
+#[test]
+fn a_smaller_count_warns_of_the_units_left_beyond_it() {
+    let t = tmp();
+    let d = s(&t.path().join("ed"));
+    ok(&edition_args(&d, "4", &[]));
+    let err = ok(&edition_args(&d, "2", &[]));
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("holds files of units 3-4 beyond --count 2"),
+        "{err}"
+    );
+    // the singular, and nothing said when nothing is left over
+    let err = ok(&edition_args(&d, "3", &[]));
+    assert!(err.contains("files of unit 4 beyond --count 3"), "{err}");
+    let fresh = s(&t.path().join("fresh"));
+    let err = ok(&edition_args(&fresh, "1", &[]));
+    assert!(!err.contains("warning"), "{err}");
+    assert!(err.contains("rendered unit 1;"), "{err}");
+}
+
+#[test]
+fn merging_fragments_of_another_spec_says_so() {
+    let t = tmp();
+    let d = s(&t.path().join("ed"));
+    for k in ["1", "2"] {
+        ok(&edition_args(&d, "2", &["--unit", k]));
+    }
+    let out = wastra(&edition_args(
+        &d,
+        "2",
+        &["--merge", "--min-distance", "0.5"],
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("the fragments of units 1-2 in") && e.contains("belong to another edition spec"),
+        "{e}"
+    );
+    std::fs::remove_file(t.path().join("ed/kawung-002.json")).unwrap();
+    let out = wastra(&edition_args(&d, "2", &["--merge"]));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("unit 2 is not finished"), "{e}");
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn stale_temp_files_of_a_killed_run_are_removed_on_resume() {
+    // regression: `.NAME.wastra-PID.tmp` left by a SIGKILLed run stayed forever
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    ok(&edition_args(&d, "2", &[]));
+    std::fs::remove_file(dir.join("kawung-002.json")).unwrap();
+    let stale = [
+        ".kawung-002.png.wastra-4194301.tmp",
+        ".kawung-001-certificate.svg.wastra-12.tmp",
+        ".manifest.json.wastra-77.tmp",
+    ];
+    // not this edition's: left alone
+    let foreign = [".kawung-009.png.wastra-5.tmp", ".notes.txt.wastra-5.tmp"];
+    for f in stale.iter().chain(&foreign) {
+        std::fs::write(dir.join(f), b"half a unit").unwrap();
+    }
+    ok(&edition_args(&d, "2", &[]));
+    let mut left = temp_files(&dir);
+    left.sort();
+    assert_eq!(left, [foreign[0], foreign[1]]);
+    // --unit K clears only its own unit's debris
+    std::fs::write(dir.join(stale[0]), b"x").unwrap();
+    std::fs::write(dir.join(stale[2]), b"x").unwrap();
+    ok(&edition_args(&d, "2", &["--unit", "2"]));
+    assert!(!dir.join(stale[0]).exists());
+    assert!(dir.join(stale[2]).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_an_edition_leaves_no_temporary_file() {
+    let t = tmp();
+    let dir = t.path().join("ed");
+    let d = s(&dir);
+    // large enough that the first units are still being written when the signal comes
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wastra"))
+        .args([
+            "edition", "kawung", "--count", "2", "--seed", "s", "--out", &d, "--width", "6000",
+            "--height", "6000", "--effect", "crackle", "--quiet",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..600 {
+        if dir.is_dir() && !temp_files(&dir).is_empty() {
+            seen = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(seen, "no unit was being written");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(temp_files(&dir), Vec::<String>::new());
+    assert!(!dir.join("manifest.json").exists());
 }

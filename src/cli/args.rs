@@ -87,12 +87,9 @@ pub struct PatternArgs {
     /// Seed for randomised effects; the same seed gives the same file.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Textile effect NAME[:param=value,...]: crackle, tulis, cap, ikat, weave (songket), dye. Repeatable; effects compose in order.
-    #[arg(long = "effect", value_name = "NAME[:K=V,...]")]
-    pub effect: Vec<String>,
-    /// Finish preset: tulis (hand-drawn), cap (stamped) or none; applied before any --effect. Without --finish or --effect a motif takes its own effects (ikat for ikat-wajik and sumba, songket for songket); `--finish none` renders it plain.
-    #[arg(long)]
-    pub finish: Option<String>,
+    /// Textile effects.
+    #[command(flatten)]
+    pub fx: EffectArgs,
     /// Compression. PNG: fast (default), balanced or best. TIFF: deflate (default), lzw or none.
     #[arg(long)]
     pub compression: Option<String>,
@@ -114,6 +111,18 @@ pub struct PatternArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--effect` and `--finish`, shared by render, tile and edition so that they
+/// mean the same everywhere.
+#[derive(Debug, Args)]
+pub struct EffectArgs {
+    /// Textile effect NAME[:param=value,...]: crackle, tulis, cap, ikat, weave (songket), dye. Repeatable; effects compose in order.
+    #[arg(long = "effect", value_name = "NAME[:K=V,...]")]
+    pub effect: Vec<String>,
+    /// Finish preset: tulis (hand-drawn), cap (stamped) or none; applied before any --effect. Without --finish or --effect a motif takes its own effects (ikat for ikat-wajik and sumba, songket for songket); `--finish none` renders it plain.
+    #[arg(long)]
+    pub finish: Option<String>,
 }
 
 /// `wastra render`.
@@ -239,15 +248,18 @@ pub struct EditionArgs {
     /// Resolution in dots per inch.
     #[arg(long, default_value = "300")]
     pub dpi: String,
-    /// Unit file format: png or svg.
+    /// Unit file format: png, tif, jpg, svg or pdf.
     #[arg(long, default_value = "png")]
     pub format: String,
+    /// Textile effects, applied to every unit with the unit's own effects seed.
+    #[command(flatten)]
+    pub fx: EffectArgs,
     /// Textile repeat: block, half-drop, brick or mirror.
     #[arg(long, default_value = "block")]
     pub repeat: String,
-    /// PNG compression: fast, balanced or best.
-    #[arg(long, default_value = "fast")]
-    pub compression: String,
+    /// Compression. PNG: fast (default), balanced or best. TIFF: deflate (default), lzw or none.
+    #[arg(long)]
+    pub compression: Option<String>,
     /// Threads (default: one per core); units render in parallel.
     #[arg(long)]
     pub threads: Option<usize>,

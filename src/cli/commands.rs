@@ -10,8 +10,8 @@ use crate::effects::{Effects, Frame, PixelStage};
 use crate::error::{Error, UserError};
 use crate::export::tile::ExactTile;
 use crate::export::{
-    export_with, remove_temp_files, BitDepth, Cancel, Compression, ExportOptions, Format,
-    IccProfile, Page, ProfileSpace, TiffCompression,
+    export_with, remove_temp_files, BitDepth, Cancel, ExportOptions, Format, IccProfile, Page,
+    ProfileSpace,
 };
 use crate::geom::{Dpi, Length, PhysicalSize, SizeSpec};
 use crate::motif::format::ParamValue;
@@ -218,7 +218,7 @@ struct Prepared {
 }
 
 /// The process-wide cancellation flag, set by the Ctrl-C handler.
-fn interrupt() -> Cancel {
+pub(super) fn interrupt() -> Cancel {
     static CANCEL: std::sync::OnceLock<Cancel> = std::sync::OnceLock::new();
     CANCEL
         .get_or_init(|| {
@@ -244,20 +244,9 @@ fn interrupt() -> Cancel {
 fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     let dpi: Dpi = a.dpi.parse()?;
     crate::render::check_threads(a.threads)?;
-    let effects = Effects::parse(&a.effect, a.finish.as_deref(), a.seed)?;
+    let effects = Effects::parse(&a.fx.effect, a.fx.finish.as_deref(), a.seed)?;
     let mut export = ExportOptions::default();
-    match (format, a.compression.as_deref()) {
-        (Format::Tiff, Some(c)) => export.tiff_compression = c.parse::<TiffCompression>()?,
-        (Format::Png, Some(c)) => export.compression = c.parse::<Compression>()?,
-        (_, Some(_)) => {
-            return Err(UserError::invalid(
-                "--compression",
-                format!("applies to PNG and TIFF output, not {}", format.name()),
-            )
-            .into())
-        }
-        (_, None) => {}
-    }
+    export.set_compression(format, a.compression.as_deref())?;
     export.bit_depth = a.bit_depth.parse::<BitDepth>()?;
     if let Some(intent) = &a.intent {
         if a.icc.is_none() {
@@ -280,7 +269,7 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     let mut design = Design::open(&a.motif)?;
     // Without a word on effects, a motif takes its own (ikat's feathered
     // edges are part of what ikat is); `--finish none` takes none.
-    let effects = if a.effect.is_empty() && a.finish.is_none() {
+    let effects = if a.fx.effect.is_empty() && a.fx.finish.is_none() {
         Effects::parse(&design.motif().file().effects, None, a.seed)?
     } else {
         effects
@@ -322,8 +311,20 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
 /// The largest PDF page side many tools accept: 14400 pt (200 in).
 const PDF_TOOL_LIMIT_MM: f64 = 200.0 * 25.4;
 
-/// The pixel effects for writing `format`; for the vector formats (SVG,
-/// PDF), says which effects they cannot carry.
+/// Says (unless `quiet`) which of `effects` a vector `format` cannot carry.
+pub(super) fn note_raster_only(effects: &Effects, format: Format, quiet: bool) {
+    let raster = effects.raster_only();
+    if !format.is_raster() && !raster.is_empty() && !quiet {
+        eprintln!(
+            "note: effect {} is raster-only; the {} leaves it out (tulis and cap are drawn as vector)",
+            raster.join(", "),
+            format.name()
+        );
+    }
+}
+
+/// The pixel effects for writing `format`; for SVG and PDF, says which
+/// effects they cannot carry.
 fn pixel_stage(
     prep: &Prepared,
     pattern: &Pattern,
@@ -332,15 +333,8 @@ fn pixel_stage(
     wrap: Option<Wrap>,
     quiet: bool,
 ) -> Result<PixelStage, Error> {
-    if matches!(format, Format::Svg | Format::Pdf) {
-        let raster = prep.effects.raster_only();
-        if !raster.is_empty() && !quiet {
-            eprintln!(
-                "note: effect {} is raster-only; the {} leaves it out (tulis and cap are drawn as vector)",
-                raster.join(", "),
-                format.name()
-            );
-        }
+    if !format.is_raster() {
+        note_raster_only(&prep.effects, format, quiet);
         return Ok(PixelStage::default());
     }
     let mut frame = Frame::at_dpi(prep.dpi.get());

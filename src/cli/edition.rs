@@ -3,13 +3,15 @@
 use std::path::Path;
 
 use super::args::EditionArgs;
-use super::commands::{checked_view, default_size};
-use crate::edition::derive::{effective_vary, parse_vary, DERIVATION};
+use super::commands::{checked_view, default_size, interrupt, note_raster_only};
+use crate::edition::derive::{effective_vary, parse_varies, DERIVATION};
 use crate::edition::run::ranges;
 use crate::edition::{
     motif_ref, run, verify as verify_edition, EditionSpec, Plan, RunMode, RunOptions,
 };
+use crate::effects::Effects;
 use crate::error::{Error, UserError};
+use crate::export::{ExportOptions, Format};
 use crate::geom::{Dpi, Length, PhysicalSize, SizeSpec};
 use crate::motif::palette::parse_colour;
 use crate::motif::params::parse_assignment;
@@ -19,16 +21,27 @@ use crate::Design;
 
 pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
     let dpi: Dpi = a.dpi.parse()?;
-    if a.threads == Some(0) {
-        return Err(UserError::invalid("--threads", "must be at least 1").into());
-    }
-    let _: crate::export::Compression = a.compression.parse()?;
-    let format = a.format.to_ascii_lowercase();
-    if !matches!(format.as_str(), "png" | "svg") {
-        return Err(
-            UserError::invalid("--format", format!("'{}' must be png or svg", a.format)).into(),
-        );
-    }
+    crate::render::check_threads(a.threads)?;
+    let format = Format::from_extension(a.format.trim()).ok_or_else(|| {
+        UserError::invalid(
+            "--format",
+            format!("'{}' must be png, tif, jpg, svg or pdf", a.format),
+        )
+    })?;
+    // The same compression rules as `wastra render`; the spec records the
+    // format's default when none is given (`fast` for formats without one,
+    // as editions always have).
+    ExportOptions::default().set_compression(format, a.compression.as_deref())?;
+    let compression = a.compression.clone().unwrap_or_else(|| {
+        match format {
+            Format::Tiff => "deflate",
+            _ => "fast",
+        }
+        .to_string()
+    });
+    // Checked as render checks them, before anything is opened; each unit
+    // then gets its own seed.
+    Effects::parse(&a.fx.effect, a.fx.finish.as_deref(), 0)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
     let min_distance: f64 = a.min_distance.trim().parse().map_err(|_| {
         UserError::invalid(
@@ -38,6 +51,13 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
     })?;
     let design = Design::open(&a.motif)?;
     let motif = design.motif().clone();
+    // Without a word on effects, a motif takes its own, as in `wastra render`.
+    let (finish, effect_specs) = if a.fx.effect.is_empty() && a.fx.finish.is_none() {
+        (None, motif.file().effects.clone())
+    } else {
+        (a.fx.finish.clone(), a.fx.effect.clone())
+    };
+    let effects = Effects::parse(&effect_specs, finish.as_deref(), 0)?;
     let mut sets = Vec::new();
     for s in &a.set {
         sets.push(parse_assignment(s)?);
@@ -57,11 +77,7 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         ));
     }
     let base = motif.values(a.preset.as_deref(), &sets)?;
-    let explicit = a
-        .vary
-        .iter()
-        .map(|v| parse_vary(&motif, v))
-        .collect::<Result<Vec<_>, _>>()?;
+    let explicit = parse_varies(&motif, &a.vary)?;
     let fixed: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
     for v in &explicit {
         if fixed.iter().any(|f| f == v.param()) {
@@ -127,10 +143,12 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         height: view.height,
         size_mm: physical.map(|p| (p.width.mm(), p.height.mm())),
         dpi: dpi.get(),
-        format,
-        compression: a.compression.clone(),
+        format: format.extension().to_string(),
+        compression,
         min_distance,
         derivation: DERIVATION,
+        finish,
+        effects: effect_specs,
     };
     spec.check()?;
     let mode = match (a.unit, a.merge) {
@@ -154,18 +172,24 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         threads: a.threads,
         mode,
         motif_source: source,
+        cancel: interrupt(),
     };
+    if !matches!(mode, RunMode::Merge) {
+        note_raster_only(&effects, format, a.quiet);
+    }
     let report = run(&plan, &a.out, &opts)?;
     if !a.quiet {
         let mut parts = Vec::new();
         if !report.rendered.is_empty() {
-            parts.push(format!("rendered units {}", ranges(&report.rendered)));
+            parts.push(format!("rendered {}", units(&report.rendered)));
         }
         if !report.skipped.is_empty() {
-            parts.push(format!(
-                "units {} were already done",
-                ranges(&report.skipped)
-            ));
+            let were = if report.skipped.len() == 1 {
+                "was"
+            } else {
+                "were"
+            };
+            parts.push(format!("{} {were} already done", units(&report.skipped)));
         }
         let what = match &report.manifest {
             Some(m) => format!("wrote {}", m.display()),
@@ -178,7 +202,23 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         parts.push(what);
         eprintln!("{}: {}", plan.spec.name, parts.join("; "));
     }
+    // Left alone (they may be another edition's on purpose), but said, since
+    // contact sheet and manifest no longer list them.
+    if !report.beyond.is_empty() && !a.quiet {
+        eprintln!(
+            "warning: {} holds files of {} beyond --count {} from an earlier run; they are not part of this edition",
+            a.out.display(),
+            units(&report.beyond),
+            plan.spec.count
+        );
+    }
     Ok(())
+}
+
+/// "unit 3" or "units 1-2, 5".
+fn units(list: &[u32]) -> String {
+    let s = if list.len() == 1 { "" } else { "s" };
+    format!("unit{s} {}", ranges(list))
 }
 
 fn to_param(v: &crate::motif::Value) -> crate::motif::format::ParamValue {
@@ -190,9 +230,7 @@ fn to_param(v: &crate::motif::Value) -> crate::motif::format::ParamValue {
 }
 
 pub(super) fn verify(manifest: &Path, threads: Option<usize>, quiet: bool) -> Result<(), Error> {
-    if threads == Some(0) {
-        return Err(UserError::invalid("--threads", "must be at least 1").into());
-    }
+    crate::render::check_threads(threads)?;
     let report = verify_edition(manifest, threads)?.into_result()?;
     if !quiet {
         let spec = &report.manifest.edition;

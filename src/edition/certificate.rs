@@ -11,6 +11,7 @@ use svg::node::element::{ClipPath, Group, Line, Rectangle, Text};
 use svg::node::Blob;
 use svg::Document;
 
+use super::chips;
 use super::manifest::UnitRecord;
 use super::Plan;
 use crate::error::Error;
@@ -161,28 +162,6 @@ pub fn certificate(plan: &Plan, r: &UnitRecord, design: &Design) -> Result<Vec<u
         y += 4.4;
     }
 
-    // Colour chips of the unit's colourway.
-    y += 2.0;
-    let chips: Vec<(&String, &String)> = r.colourway.colours.iter().collect();
-    let chip_w = ((PAGE_W - 24.0) / chips.len().max(1) as f64).min(22.0);
-    let x0 = (PAGE_W - chip_w * chips.len() as f64) / 2.0;
-    for (i, (role, hex)) in chips.iter().enumerate() {
-        let x = x0 + i as f64 * chip_w;
-        doc = doc
-            .add(
-                Rectangle::new()
-                    .set("x", num(x + 1.0))
-                    .set("y", num(y))
-                    .set("width", num(chip_w - 2.0))
-                    .set("height", 9)
-                    .set("fill", hex.as_str())
-                    .set("stroke", "#222222")
-                    .set("stroke-width", 0.15),
-            )
-            .add(text(x + 1.0, y + 12.0, 2.3, role))
-            .add(text(x + 1.0, y + 14.8, 2.3, hex));
-    }
-    y += 21.0;
     let params: Vec<String> = r
         .params
         .iter()
@@ -200,12 +179,49 @@ pub fn certificate(plan: &Plan, r: &UnitRecord, design: &Design) -> Result<Vec<u
         "Edition seed “{}” · unit seed {}",
         spec.seed, r.seeds.unit
     ));
+    // Effects make each unit's cloth unique too: name them and their seed.
+    if spec.finish.is_some() || !spec.effects.is_empty() {
+        let finish = spec.finish.iter().map(|f| format!("{f} finish"));
+        let all: Vec<String> = finish.chain(spec.effects.iter().cloned()).collect();
+        details.push(format!(
+            "Effects {} · effects seed {}",
+            all.join(", "),
+            r.seeds.effects
+        ));
+    }
     details.push(format!("File {} · SHA-256 {}", r.file, r.sha256));
-    for d in details.iter().flat_map(|d| wrap(d, 96)) {
-        doc = doc.add(text(12.0, y, 2.3, &d));
+    let details: Vec<String> = details.iter().flat_map(|d| wrap(d, 96)).collect();
+    let line_y = PAGE_H - 16.0;
+
+    // Colour chips of the unit's colourway, one per distinct colour, in the
+    // room the details leave above the film lot line.
+    y += 2.0;
+    let groups = chips::group_by_colour(r.colourway.colours.iter());
+    let room = line_y - 6.0 - details.len() as f64 * 3.3 - y;
+    let (laid, used) = chips::layout(&groups, 12.0, PAGE_W - 24.0, y, room);
+    for c in &laid {
+        if c.swatch.2 > 0.0 {
+            let (x, sy, w, h) = c.swatch;
+            doc = doc.add(
+                Rectangle::new()
+                    .set("x", num(x))
+                    .set("y", num(sy))
+                    .set("width", num(w))
+                    .set("height", num(h))
+                    .set("fill", c.hex.as_str())
+                    .set("stroke", "#222222")
+                    .set("stroke-width", 0.15),
+            );
+        }
+        for (x, ly, t) in &c.lines {
+            doc = doc.add(text(*x, *ly, chips::LABEL_MM, t));
+        }
+    }
+    y += used + 2.0;
+    for d in &details {
+        doc = doc.add(text(12.0, y, 2.3, d));
         y += 3.3;
     }
-    let line_y = PAGE_H - 16.0;
     for (x, label) in [(12.0, "Film lot"), (78.0, "Applied on")] {
         doc = doc.add(text(x, line_y, 2.8, label)).add(
             Line::new()

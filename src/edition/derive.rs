@@ -120,11 +120,38 @@ pub fn parse_vary(motif: &Motif, s: &str) -> Result<Vary, UserError> {
             trim_float(max)
         )));
     }
+    // An empty range would silently fix the parameter: that is what --set is for.
+    if min == max {
+        return Err(bad(format!(
+            "MIN equals MAX: to fix '{name}' for every unit, use --set {name}={}",
+            trim_float(min)
+        )));
+    }
     Ok(Vary::Range {
         param: name.to_string(),
         min,
         max,
     })
+}
+
+/// Parses every `--vary` argument; a parameter named twice is an error
+/// rather than the first silently winning.
+pub fn parse_varies(motif: &Motif, args: &[String]) -> Result<Vec<Vary>, UserError> {
+    let mut out: Vec<Vary> = Vec::new();
+    for a in args {
+        let v = parse_vary(motif, a)?;
+        if out.iter().any(|o| o.param() == v.param()) {
+            return Err(UserError::invalid(
+                "--vary",
+                format!(
+                    "'{}' is varied twice; give one --vary per parameter",
+                    v.param()
+                ),
+            ));
+        }
+        out.push(v);
+    }
+    Ok(out)
 }
 
 /// The variation of an edition: the designer's `explicit` ranges, plus a small
@@ -350,12 +377,31 @@ mod tests {
     }
 
     #[test]
+    fn repeated_vary_is_an_error_not_ignored() {
+        let m = kawung();
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let e = parse_varies(
+            m,
+            &args(&["petal=0.5..0.6", "repeat=3cm..4cm", "petal=0.4..0.7"]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("'petal' is varied twice"), "{e}");
+        let v = parse_varies(m, &args(&["petal=0.5..0.6", "mark=seed,dots"])).unwrap();
+        assert_eq!(v.len(), 2);
+    }
+
+    #[test]
     fn bad_vary_is_explained() {
         let m = kawung();
         for (arg, want) in [
             ("petal", "expected NAME=MIN..MAX"),
             ("petal=0.5", "give a range MIN..MAX within 0.3..0.9"),
             ("petal=0.7..0.5", "MIN 0.7 is larger than MAX 0.5"),
+            (
+                "petal=0.6..0.6",
+                "MIN equals MAX: to fix 'petal' for every unit, use --set petal=0.6",
+            ),
             ("petal=0.1..0.5", "outside its range"),
             ("petal=a..0.5", "not a number"),
             ("mark=star", "'star' is not a choice of 'mark'"),

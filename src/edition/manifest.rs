@@ -213,6 +213,17 @@ impl<W: Write> Write for HashWriter<W> {
     }
 }
 
+/// Only formats that never seek (every one but TIFF) may be hashed on the
+/// way out; a seek is refused rather than hashing the wrong bytes.
+impl<W: Write> std::io::Seek for HashWriter<W> {
+    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "a hashing writer cannot seek",
+        ))
+    }
+}
+
 /// SHA-256 of a file's contents, `None` if it cannot be read.
 pub fn file_sha256(path: &Path) -> Option<String> {
     let mut f = std::fs::File::open(path).ok()?;
@@ -257,4 +268,52 @@ pub fn finished(plan: &Plan, spec_sha: &str, u: &Unit, dir: &Path) -> Option<Uni
     (file_sha256(&dir.join(&r.file))? == r.sha256
         && file_sha256(&dir.join(&r.certificate.file))? == r.certificate.sha256)
         .then_some(r)
+}
+
+/// `film_lot` and `application_date` of the units they were filled in for.
+pub type ApplicationFields = BTreeMap<u32, (Option<String>, Option<String>)>;
+
+/// The applicators' `film_lot` and `application_date` in the manifest
+/// already at `path` (if any), by unit number, to carry into the manifest
+/// written next, so that resuming or merging again does not wipe what was
+/// filled in. A manifest of another spec may be replaced only when nothing
+/// was filled into it, and an unreadable one never: both are errors, checked
+/// before any unit is rendered.
+pub fn application_fields(path: &Path, spec_sha: &str) -> Result<ApplicationFields, Error> {
+    if !path.exists() {
+        return Ok(ApplicationFields::new());
+    }
+    let old = Manifest::read(path).map_err(|e| {
+        UserError::invalid(
+            "edition",
+            format!(
+                "{} is there but cannot be read, and may hold film lots and application dates: fix or move it ({e})",
+                path.display()
+            ),
+        )
+    })?;
+    let filled: Vec<&UnitRecord> = old
+        .units
+        .iter()
+        .filter(|u| u.film_lot.is_some() || u.application_date.is_some())
+        .collect();
+    if old.spec_sha256 != spec_sha {
+        if filled.is_empty() {
+            return Ok(ApplicationFields::new());
+        }
+        return Err(UserError::invalid(
+            "edition",
+            format!(
+                "{} belongs to another edition spec and holds film lots or application dates of {} unit{}: move it away first",
+                path.display(),
+                filled.len(),
+                if filled.len() == 1 { "" } else { "s" }
+            ),
+        )
+        .into());
+    }
+    Ok(filled
+        .into_iter()
+        .map(|u| (u.number, (u.film_lot.clone(), u.application_date.clone())))
+        .collect())
 }

@@ -14,6 +14,7 @@
 //! same units.
 
 pub mod certificate;
+pub mod chips;
 pub mod contact;
 pub mod derive;
 pub mod distance;
@@ -32,7 +33,9 @@ pub use manifest::{Manifest, UnitRecord};
 pub use run::{run, RunMode, RunOptions, RunReport};
 pub use verify::{verify, Mismatch, VerifyReport};
 
+use crate::effects::Effects;
 use crate::error::{Error, UserError};
+use crate::export::{ExportOptions, Format};
 use crate::motif::format::ParamValue;
 use crate::motif::palette::{format_colour, parse_colour, Colour};
 use crate::motif::registry::{builtin_source, Library};
@@ -92,14 +95,24 @@ pub struct EditionSpec {
     pub size_mm: Option<(f64, f64)>,
     /// Resolution.
     pub dpi: f64,
-    /// `png` or `svg`.
+    /// The unit files' format, as their extension: `png`, `tif`, `jpg`, `svg` or `pdf`.
     pub format: String,
-    /// PNG compression.
+    /// Compression: PNG's (fast, balanced, best) or TIFF's (deflate, lzw,
+    /// none); `fast` and unused for other formats.
     pub compression: String,
     /// Smallest distance between two units, in visible steps (see [`distance`]).
     pub min_distance: f64,
     /// Version of the derivation rules ([`derive::DERIVATION`]).
     pub derivation: u32,
+    /// The finish preset (`--finish`), applied to every unit before `effects`.
+    /// Left out of the JSON when absent, so editions made before effects keep
+    /// their spec hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish: Option<String>,
+    /// Textile effects (`--effect` specs, in order), applied to every unit
+    /// with its own effects seed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<String>,
 }
 
 impl EditionSpec {
@@ -136,6 +149,23 @@ impl EditionSpec {
         format!("{}-{}.json", self.name, self.number(unit))
     }
 
+    /// The unit files' format.
+    pub fn file_format(&self) -> Result<Format, UserError> {
+        Format::from_extension(&self.format)
+            .filter(|f| f.extension() == self.format)
+            .ok_or_else(|| {
+                UserError::invalid(
+                    "--format",
+                    format!("'{}' must be png, tif, jpg, svg or pdf", self.format),
+                )
+            })
+    }
+
+    /// The effects of a unit whose effects seed is `seed`.
+    pub fn unit_effects(&self, seed: u64) -> Result<Effects, UserError> {
+        Effects::parse(&self.effects, self.finish.as_deref(), seed)
+    }
+
     /// Checks names, numbers and options a hand-edited manifest could break.
     pub fn check(&self) -> Result<(), UserError> {
         check_name(&self.name)?;
@@ -157,12 +187,11 @@ impl EditionSpec {
         if self.palettes.is_empty() {
             return Err(UserError::invalid("--palettes", "name at least one"));
         }
-        if !matches!(self.format.as_str(), "png" | "svg") {
-            return Err(UserError::invalid(
-                "--format",
-                format!("'{}' must be png or svg", self.format),
-            ));
-        }
+        let format = self.file_format()?;
+        let compression =
+            matches!(format, Format::Png | Format::Tiff).then_some(&*self.compression);
+        ExportOptions::default().set_compression(format, compression)?;
+        self.unit_effects(0)?;
         if self.derivation != derive::DERIVATION {
             return Err(UserError::invalid(
                 "edition",

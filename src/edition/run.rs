@@ -6,19 +6,23 @@
 //! [`crate::export::AtomicFile`], and a unit's fragment last, so an interrupted
 //! run leaves only whole units behind, and the next run skips them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::io::{Seek, Write};
+
 use super::manifest::{
-    derived_record, finished, provenance, write_atomic, write_json, FileRef, Fragment, HashWriter,
-    Manifest, UnitRecord, FORMAT,
+    application_fields, derived_record, file_sha256, finished, provenance, write_atomic,
+    write_json, FileRef, Fragment, Manifest, UnitRecord, FORMAT,
 };
 use super::{certificate, contact, sha256_hex, Plan, Unit};
+use crate::effects::{Frame, PixelStage};
 use crate::error::{Error, UserError};
-use crate::export::{png, svg, AtomicFile, Compression, ExportOptions};
+use crate::export::{check_format, write_format, AtomicFile, Cancel, ExportOptions, Format, Page};
 use crate::geom::{Dpi, Length, PhysicalSize};
+use crate::pattern::Pattern;
 use crate::render::{RenderOptions, View};
 
 /// What to do.
@@ -43,6 +47,8 @@ pub struct RunOptions {
     pub mode: RunMode,
     /// For a motif of one's own: its source, copied into the edition directory. Default: `None`.
     pub motif_source: Option<String>,
+    /// Stops the run at the next strip, leaving only whole units. Default: never cancelled.
+    pub cancel: Cancel,
 }
 
 /// What [`run`] did.
@@ -54,6 +60,9 @@ pub struct RunReport {
     pub skipped: Vec<u32>,
     /// The manifest written, if any.
     pub manifest: Option<PathBuf>,
+    /// Units beyond the edition's count whose files an earlier run left in
+    /// the directory; they are not part of the edition and are left alone.
+    pub beyond: Vec<u32>,
 }
 
 /// "3, 5-9, 12".
@@ -75,10 +84,17 @@ pub fn ranges(units: &[u32]) -> String {
     out.join(", ")
 }
 
-fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
+/// The export options of a unit: what `wastra render` would use for the
+/// same size, resolution and compression.
+fn export_options(
+    plan: &Plan,
+    pattern: &Pattern,
+    format: Format,
+    threads: usize,
+    cancel: &Cancel,
+) -> Result<ExportOptions, Error> {
     let dpi = Dpi::new(plan.spec.dpi)
         .ok_or_else(|| UserError::invalid("dpi", format!("{} must be positive", plan.spec.dpi)))?;
-    let compression: Compression = plan.spec.compression.parse()?;
     let physical_size = match plan.spec.size_mm {
         Some((w, h)) => Some(PhysicalSize {
             width: Length::from_mm(w)
@@ -88,36 +104,49 @@ fn export_options(plan: &Plan, threads: usize) -> Result<ExportOptions, Error> {
         }),
         None => None,
     };
-    Ok(ExportOptions {
+    // A PDF page as render draws it: the trim size asked for (or the pixel
+    // size at the resolution), the pattern's origin at its top-left corner.
+    let trim_mm = plan.spec.size_mm.unwrap_or((
+        plan.spec.width as f64 / dpi.px_per_mm(),
+        plan.spec.height as f64 / dpi.px_per_mm(),
+    ));
+    let mut opts = ExportOptions {
         dpi,
-        compression,
         render: RenderOptions::with_threads(threads),
         physical_size,
+        page: Some(Page::new(pattern, trim_mm, 0.0)),
+        cancel: cancel.clone(),
         ..Default::default()
-    })
+    };
+    let compression =
+        matches!(format, Format::Png | Format::Tiff).then_some(&*plan.spec.compression);
+    opts.set_compression(format, compression)?;
+    Ok(opts)
 }
 
-/// Writes unit `u`'s picture to `w`; the same bytes as its file.
-pub(super) fn write_unit(
+/// Writes unit `u`'s picture to `w`; the same bytes as its file. The
+/// edition's effects apply with the unit's own effects seed, through the
+/// same export path as `wastra render` (pixel effects only in raster formats).
+pub(super) fn write_unit<W: Write + Seek + Send>(
     plan: &Plan,
     u: &Unit,
     threads: usize,
-    w: impl std::io::Write,
+    cancel: &Cancel,
+    w: W,
 ) -> Result<(), Error> {
-    let pattern = plan.unit_design(u)?.resolve()?;
+    let format = plan.spec.file_format()?;
+    let fx = plan.spec.unit_effects(u.effects)?;
+    let pattern = fx.apply_geometry(&plan.unit_design(u)?.resolve()?);
     let view = View::at_dpi(&pattern, plan.spec.width, plan.spec.height, plan.spec.dpi);
-    view.check()?;
-    let opts = export_options(plan, threads)?;
-    match plan.spec.format.as_str() {
-        "svg" => svg::write_svg(&pattern, &view, &opts, w),
-        _ => png::write_png(
-            &pattern,
-            &view,
-            &opts,
-            &crate::effects::PixelStage::default(),
-            w,
-        ),
-    }
+    let opts = export_options(plan, &pattern, format, threads, cancel)?;
+    check_format(format, &pattern, &view, &opts)?;
+    let stage = if format.is_raster() {
+        fx.pixel_stage(&pattern, &view, &Frame::at_dpi(plan.spec.dpi), &opts.render)?
+    } else {
+        PixelStage::default()
+    };
+    write_format(format, &pattern, &view, &opts, &stage, w)?;
+    cancel.check()
 }
 
 /// The record and certificate bytes of unit `u` whose picture hashes to `sha256`.
@@ -139,13 +168,20 @@ fn render_unit(
     u: &Unit,
     dir: &Path,
     threads: usize,
+    cancel: &Cancel,
 ) -> Result<UnitRecord, Error> {
     let path = dir.join(plan.spec.unit_file(u.number));
     let mut file = AtomicFile::create(&path)?;
-    let mut hw = HashWriter::new(file.writer());
-    write_unit(plan, u, threads, &mut hw)?;
-    let sha = hw.finish();
+    write_unit(plan, u, threads, cancel, file.writer())?;
     file.commit()?;
+    // Hashed as read back: TIFF seeks while writing, so a hashing writer
+    // cannot follow it.
+    let sha = file_sha256(&path).ok_or_else(|| {
+        Error::io(
+            &path,
+            std::io::Error::other("cannot read the unit back to hash it"),
+        )
+    })?;
     let (r, cert) = certify(plan, u, sha)?;
     write_atomic(&dir.join(&r.certificate.file), &cert)?;
     write_json(
@@ -193,6 +229,107 @@ pub(super) fn manifest(
     })
 }
 
+/// Why `--merge` cannot gather `pending`: fragments of another spec (another
+/// seed, count, size, option...) say so, rather than "not finished".
+fn unmergeable(plan: &Plan, spec_sha: &str, pending: &[&Unit], dir: &Path) -> UserError {
+    let foreign: Vec<u32> = pending
+        .iter()
+        .filter(|u| {
+            let path = dir.join(plan.spec.fragment_file(u.number));
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Fragment>(&t).ok())
+                .is_some_and(|f| f.spec_sha256 != spec_sha)
+        })
+        .map(|u| u.number)
+        .collect();
+    let missing: Vec<u32> = pending.iter().map(|u| u.number).collect();
+    let (s, are) = if missing.len() == 1 {
+        ("", "is")
+    } else {
+        ("s", "are")
+    };
+    if foreign.len() == missing.len() {
+        let (fs, belong) = if foreign.len() == 1 {
+            ("", "belongs")
+        } else {
+            ("s", "belong")
+        };
+        return UserError::invalid(
+            "--merge",
+            format!(
+                "the fragment{fs} of unit{fs} {} in {} {belong} to another edition spec: merge with the same options the units were rendered with",
+                ranges(&foreign),
+                dir.display()
+            ),
+        );
+    }
+    let other = if foreign.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; the fragments of {} belong to another edition spec",
+            ranges(&foreign)
+        )
+    };
+    UserError::invalid(
+        "--merge",
+        format!(
+            "unit{s} {} {are} not finished in {} (render them with --unit K, then merge again){other}",
+            ranges(&missing),
+            dir.display()
+        ),
+    )
+}
+
+/// Removes the temporary files (`.FILE.wastra-PID.tmp`, see
+/// [`AtomicFile`]) that a killed run (SIGKILL, a power cut) left for any of
+/// `targets` in `dir`; a run that ends normally or on Ctrl-C removes its own.
+/// Whatever their PID: a run writes its targets alone (one run per edition
+/// directory, or one `--unit` job per unit), so such a file is debris, and a
+/// PID could belong to another machine sharing the directory anyway.
+fn remove_stale_temps(dir: &Path, targets: &HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        let target = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once(".wastra-"))
+            .filter(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(t, _)| t);
+        if target.is_some_and(|t| targets.contains(t)) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Units numbered above `spec.count` whose fragments an earlier run with a
+/// larger count left in `dir`.
+fn beyond_count(plan: &Plan, dir: &Path) -> Vec<u32> {
+    let prefix = format!("{}-", plan.spec.name);
+    let mut out: Vec<u32> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let digits = name.strip_prefix(&prefix)?.strip_suffix(".json")?;
+            if digits.len() < 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse::<u32>().ok().filter(|&n| n > plan.spec.count)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// File name of the contact sheet.
 pub const CONTACT_SHEET: &str = "contact-sheet.png";
 /// File name of the manifest.
@@ -218,6 +355,10 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
         }
     }
     let spec_sha = spec.sha256();
+    let mut applied = match opts.mode {
+        RunMode::Unit(_) => Default::default(),
+        _ => application_fields(&dir.join(MANIFEST), &spec_sha)?,
+    };
     let todo: Vec<&Unit> = match opts.mode {
         RunMode::Unit(k) => plan.unit(k).into_iter().collect(),
         _ => plan.units.iter().collect(),
@@ -225,6 +366,19 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
     if matches!(opts.mode, RunMode::All | RunMode::Merge) && todo.len() != spec.count as usize {
         return Err(Error::Internal("the plan does not hold every unit".into()));
     }
+    let mut targets: HashSet<String> = HashSet::new();
+    if opts.mode != RunMode::Merge {
+        for u in &todo {
+            targets.insert(spec.unit_file(u.number));
+            targets.insert(spec.certificate_file(u.number));
+            targets.insert(spec.fragment_file(u.number));
+        }
+    }
+    if !matches!(opts.mode, RunMode::Unit(_)) {
+        targets.extend([CONTACT_SHEET.to_string(), MANIFEST.to_string()]);
+    }
+    targets.extend(spec.motif.file.clone());
+    remove_stale_temps(dir, &targets);
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = opts.threads {
@@ -254,23 +408,14 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
         ..RunReport::default()
     };
     if opts.mode == RunMode::Merge && !pending.is_empty() {
-        let missing: Vec<u32> = pending.iter().map(|u| u.number).collect();
-        return Err(UserError::invalid(
-            "--merge",
-            format!(
-                "units {} are not finished in {} (render them with --unit K, then merge again)",
-                ranges(&missing),
-                dir.display()
-            ),
-        )
-        .into());
+        return Err(unmergeable(plan, &spec_sha, &pending, dir).into());
     }
     // Few units on many threads: each render gets its share of the pool.
     let per_unit = (pool.current_num_threads() / pending.len().max(1)).max(1);
     let rendered: Vec<Result<UnitRecord, Error>> = pool.install(|| {
         pending
             .par_iter()
-            .map(|u| render_unit(plan, &spec_sha, u, dir, per_unit))
+            .map(|u| render_unit(plan, &spec_sha, u, dir, per_unit, &opts.cancel))
             .collect()
     });
     let mut fresh = Vec::new();
@@ -284,12 +429,18 @@ pub fn run(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<RunReport, Erro
     }
     let mut records: Vec<UnitRecord> = done.into_iter().flatten().chain(fresh).collect();
     records.sort_by_key(|r| r.number);
+    for r in &mut records {
+        if let Some((lot, date)) = applied.remove(&r.number) {
+            (r.film_lot, r.application_date) = (lot, date);
+        }
+    }
     let sheet = pool.install(|| contact::contact_sheet(plan))?;
     write_atomic(&dir.join(CONTACT_SHEET), &sheet)?;
     let m = manifest(plan, records, sha256_hex(&sheet))?;
     let path = dir.join(MANIFEST);
     write_json(&path, &m)?;
     report.manifest = Some(path);
+    report.beyond = beyond_count(plan, dir);
     Ok(report)
 }
 

@@ -9,6 +9,7 @@ use super::manifest::{derived_record, file_sha256, provenance, HashWriter, Manif
 use super::run::{certify, write_unit};
 use super::{contact, load_motif, sha256_hex, Plan};
 use crate::error::{Error, UserError};
+use crate::export::{Cancel, Format};
 
 /// A unit that no longer matches, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,9 +79,7 @@ pub fn verify(path: &Path, threads: Option<usize>) -> Result<VerifyReport, Error
                             .to_string(),
                     );
                 }
-                let mut hw = HashWriter::new(std::io::sink());
-                write_unit(&plan, u, 1, &mut hw)?;
-                let rendered = hw.finish();
+                let rendered = rendered_sha256(&plan, u)?;
                 match file_sha256(&dir.join(&r.file)) {
                     None => why.push(format!("{} is missing", r.file)),
                     Some(s) if s != r.sha256 => why.push(format!(
@@ -131,6 +130,20 @@ pub fn verify(path: &Path, threads: Option<usize>) -> Result<VerifyReport, Error
         manifest: m,
         mismatches,
     })
+}
+
+/// SHA-256 of unit `u` as rendered now. Streamed through a hash, except
+/// TIFF, which seeks while writing and is held in memory instead.
+fn rendered_sha256(plan: &Plan, u: &super::Unit) -> Result<String, Error> {
+    let never = Cancel::default();
+    if plan.spec.file_format()? == Format::Tiff {
+        let mut c = std::io::Cursor::new(Vec::new());
+        write_unit(plan, u, 1, &never, &mut c)?;
+        return Ok(sha256_hex(c.get_ref()));
+    }
+    let mut hw = HashWriter::new(std::io::sink());
+    write_unit(plan, u, 1, &never, &mut hw)?;
+    Ok(hw.finish())
 }
 
 impl VerifyReport {

@@ -21,6 +21,7 @@ pub mod svg;
 pub mod tiff;
 pub mod tile;
 
+use std::io::{Seek, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -62,22 +63,43 @@ impl Format {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
-            Some("png") => Ok(Format::Png),
-            Some("tif" | "tiff") => Ok(Format::Tiff),
-            Some("jpg" | "jpeg") => Ok(Format::Jpeg),
-            Some("svg") => Ok(Format::Svg),
-            Some("pdf") => Ok(Format::Pdf),
-            Some(other) => Err(UserError::invalid(
-                "output",
-                format!(
-                    "unknown extension '.{other}' of {} (use {EXTENSIONS})",
-                    path.display()
-                ),
-            )),
+            Some(e) => Self::from_extension(e).ok_or_else(|| {
+                UserError::invalid(
+                    "output",
+                    format!(
+                        "unknown extension '.{e}' of {} (use {EXTENSIONS})",
+                        path.display()
+                    ),
+                )
+            }),
             None => Err(UserError::invalid(
                 "output",
                 format!("{} has no extension (use {EXTENSIONS})", path.display()),
             )),
+        }
+    }
+
+    /// The format of a file extension (without the dot, any case): `png`,
+    /// `tif`/`tiff`, `jpg`/`jpeg`, `svg`, `pdf`.
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        match ext.to_ascii_lowercase().as_str() {
+            "png" => Some(Format::Png),
+            "tif" | "tiff" => Some(Format::Tiff),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "svg" => Some(Format::Svg),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The usual extension, without the dot: `png`, `tif`, `jpg`, `svg`, `pdf`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Tiff => "tif",
+            Format::Jpeg => "jpg",
+            Format::Svg => "svg",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -297,6 +319,26 @@ impl Default for ExportOptions {
     }
 }
 
+impl ExportOptions {
+    /// Sets the compression `--compression` names for `format`: PNG's
+    /// (fast, balanced, best) or TIFF's (deflate, lzw, none); other formats
+    /// take none.
+    pub fn set_compression(&mut self, format: Format, c: Option<&str>) -> Result<(), UserError> {
+        match (format, c) {
+            (Format::Tiff, Some(c)) => self.tiff_compression = c.parse()?,
+            (Format::Png, Some(c)) => self.compression = c.parse()?,
+            (_, Some(_)) => {
+                return Err(UserError::invalid(
+                    "--compression",
+                    format!("applies to PNG and TIFF output, not {}", format.name()),
+                ))
+            }
+            (_, None) => {}
+        }
+        Ok(())
+    }
+}
+
 /// Checks that `opts` make sense for `format` and `view`, before any work.
 pub fn check_options(format: Format, view: &View, opts: &ExportOptions) -> Result<(), UserError> {
     let only = |what: &str, formats: &str| {
@@ -358,6 +400,17 @@ pub fn check_export(
     path: &Path,
 ) -> Result<Format, Error> {
     let format = Format::from_path(path)?;
+    check_format(format, pattern, view, opts)?;
+    Ok(format)
+}
+
+/// [`check_export`] for a format known without a path.
+pub fn check_format(
+    format: Format,
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+) -> Result<(), Error> {
     view.check()?;
     check_options(format, view, opts)?;
     if format.is_raster() {
@@ -365,7 +418,7 @@ pub fn check_export(
     } else {
         crate::render::budget::check_svg(pattern, view)?;
     }
-    Ok(format)
+    Ok(())
 }
 
 /// [`export`] with the pixel effects of `stage` (raster formats only; SVG
@@ -380,16 +433,30 @@ pub fn export_with(
     // Refuse before the output file is touched.
     let format = check_export(pattern, view, opts, path)?;
     let mut file = AtomicFile::create(path)?;
-    match format {
-        Format::Png => png::write_png(pattern, view, opts, stage, file.writer())?,
-        Format::Tiff => tiff::write_tiff(pattern, view, opts, stage, file.writer())?,
-        Format::Jpeg => jpeg::write_jpeg(pattern, view, opts, stage, file.writer())?,
-        Format::Svg => svg::write_svg(pattern, view, opts, file.writer())?,
-        Format::Pdf => {
-            let page = opts.page.unwrap_or_else(|| Page::of_view(view, opts.dpi));
-            pdf::write_pdf(pattern, &page, opts, file.writer())?
-        }
-    }
+    write_format(format, pattern, view, opts, stage, file.writer())?;
     opts.cancel.check()?;
     file.commit()
+}
+
+/// Writes `pattern` in `view` as `format` to `w`: the bytes [`export_with`]
+/// puts in its file (which also checks first, see [`check_format`]). Only
+/// TIFF seeks.
+pub fn write_format<W: Write + Seek + Send>(
+    format: Format,
+    pattern: &Pattern,
+    view: &View,
+    opts: &ExportOptions,
+    stage: &PixelStage,
+    w: W,
+) -> Result<(), Error> {
+    match format {
+        Format::Png => png::write_png(pattern, view, opts, stage, w),
+        Format::Tiff => tiff::write_tiff(pattern, view, opts, stage, w),
+        Format::Jpeg => jpeg::write_jpeg(pattern, view, opts, stage, w),
+        Format::Svg => svg::write_svg(pattern, view, opts, w),
+        Format::Pdf => {
+            let page = opts.page.unwrap_or_else(|| Page::of_view(view, opts.dpi));
+            pdf::write_pdf(pattern, &page, opts, w)
+        }
+    }
 }
