@@ -171,3 +171,27 @@ fn parang_and_lereng_had_no_exact_tile() {
         }
     }
 }
+
+/// `render --repeat half-drop` rounded the two lattice vectors on their own
+/// (a 295.3 px tile: drop 148 of 295), while `wastra tile` made the tile 296
+/// px with a drop of 148: the render did not match the tile printed beside
+/// it. Both now snap the tile's dropped side to an even number of pixels.
+#[test]
+fn half_drop_render_and_tile_disagreed_by_a_pixel() {
+    let block = Design::builtin("truntum")
+        .unwrap()
+        .set("repeat", 25.0)
+        .unwrap()
+        .resolve()
+        .unwrap();
+    let dpi = Dpi::new(300.0).unwrap();
+    for repeat in [TextileRepeat::HalfDrop, TextileRepeat::Brick] {
+        let exact = ExactTile::new(&block, repeat, dpi).unwrap();
+        let laid = repeat.apply(&block).unwrap();
+        let view = wastra::render::View::at_dpi(&laid, 100, 100, dpi.get());
+        let (a, b) = (view.transform.as_coeffs(), exact.transform.as_coeffs());
+        for (x, y) in a.iter().zip(b.iter()) {
+            assert!((x - y).abs() < 1e-9, "{repeat}: render {a:?} vs tile {b:?}");
+        }
+    }
+}

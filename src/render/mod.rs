@@ -144,7 +144,21 @@ fn whole_pixel_repeat(pattern: &Pattern, s: f64) -> Affine {
     }
     let l = pattern.lattice.linear_image(plain);
     let round = |v: Vec2| Vec2::new(v.x.round(), v.y.round());
-    let (ra, rb) = (round(l.a), round(l.b));
+    let (mut ra, mut rb) = (round(l.a), round(l.b));
+    // A half-drop (a = (w, h/2), b = (0, h)) or brick (a = (w, 0),
+    // b = (w/2, h)) lattice drops by exactly half a tile: keep it half, with
+    // the tile's side rounded to an even number of pixels, as the exact tile
+    // (`export::tile`) rounds it. Rounding each vector on its own gave a drop
+    // a pixel off half and a render that did not match `wastra tile`.
+    let eps = 1e-9 * (l.a.hypot() + l.b.hypot());
+    let even = |v: f64| ((v / 2.0).round() * 2.0).max(2.0);
+    if l.b.x.abs() < eps && (2.0 * l.a.y - l.b.y).abs() < eps {
+        rb.y = even(l.b.y);
+        ra.y = rb.y / 2.0;
+    } else if l.a.y.abs() < eps && (2.0 * l.b.x - l.a.x).abs() < eps {
+        ra.x = even(l.a.x);
+        rb.x = ra.x / 2.0;
+    }
     // S maps the lattice basis onto its rounded self: S = R · L⁻¹.
     let (basis, rounded) = (
         Affine::new([l.a.x, l.a.y, l.b.x, l.b.y, 0.0, 0.0]),
