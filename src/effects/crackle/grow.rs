@@ -168,95 +168,133 @@ fn components(c: &Cells) -> Vec<Component> {
     };
     let mut comps = Vec::new();
     let mut stack = Vec::new();
-    for first in 0..n {
-        if c.unwaxed.get(first) || seen.get(first) {
-            continue;
-        }
-        let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
-        let mut k = Component {
-            first: (i0, j0),
-            x0: i0,
-            y0: j0,
-            x1: i0,
-            y1: j0,
-            periodic: false,
-        };
-        seen.set(first);
-        if c.wrap.is_some() {
-            at[first] = (i0 as i32, j0 as i32);
-        }
-        stack.push((i0, j0));
-        while let Some((i, j)) = stack.pop() {
-            k.x0 = k.x0.min(i);
-            k.x1 = k.x1.max(i);
-            k.y0 = k.y0.min(j);
-            k.y1 = k.y1.max(j);
-            for (di, dj, _) in STEPS {
-                let (ni, nj) = (i + di, j + dj);
-                let Some(g) = c.idx(ni, nj) else { continue };
-                if c.unwaxed.get(g) {
-                    continue;
-                }
-                if !seen.get(g) {
-                    seen.set(g);
-                    if c.wrap.is_some() {
-                        at[g] = (ni as i32, nj as i32);
-                    }
-                    stack.push((ni, nj));
-                } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
-                    k.periodic = true;
-                }
+    let flat = steps_flat(c.gw);
+    // A word of 64 cells at a time: most of the grid is already seen or not
+    // wax, and the first cells are taken in index order as one by one.
+    for w in 0..c.unwaxed.0.len() {
+        let mut todo = !(c.unwaxed.0[w] | seen.0[w]);
+        while todo != 0 {
+            let first = w * 64 + todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            // The flood of an earlier first cell of this word may have reached it.
+            if first >= n || seen.get(first) {
+                continue;
             }
+            comps.push(component(c, first, &mut seen, &mut at, &mut stack, &flat));
         }
-        // One cell of non-wax around it (off the grid without a wrap).
-        k.x0 -= 1;
-        k.y0 -= 1;
-        k.x1 += 1;
-        k.y1 += 1;
-        if c.wrap.is_none() {
-            k.x0 = k.x0.max(0);
-            k.y0 = k.y0.max(0);
-            k.x1 = k.x1.min(c.gw - 1);
-            k.y1 = k.y1.min(c.gh - 1);
-        }
-        comps.push(k);
     }
     comps
 }
 
-/// Floods the waxed cells 8-connected to `from` (unwrapped cells of `c`)
-/// within the `gw × gh` box at `ox, oy` (a cell `(i, j)` of the box is
-/// unwrapped cell `(i + ox, j + oy)`, its neighbours reduced by `wrap`), and
-/// marks them waxed in `waxed` (a flag per cell of the box). A component
-/// that does not meet a copy of itself floods, unwrapped, exactly the cells
-/// its labelling reached, at the same places, so no label per cell is kept.
-fn flood(
+/// The component of waxed cells from `first`, marking its cells in `seen`
+/// (and in tileable mode where each was reached, unwrapped, in `at`).
+fn component(
     c: &Cells,
-    (ox, oy, gw, gh): (i64, i64, i64, i64),
+    first: usize,
+    seen: &mut Bits,
+    at: &mut [(i32, i32)],
+    stack: &mut Vec<(i64, i64)>,
+    flat: &[isize; 8],
+) -> Component {
+    let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
+    let mut k = Component {
+        first: (i0, j0),
+        x0: i0,
+        y0: j0,
+        x1: i0,
+        y1: j0,
+        periodic: false,
+    };
+    seen.set(first);
+    if c.wrap.is_some() {
+        at[first] = (i0 as i32, j0 as i32);
+    }
+    stack.push((i0, j0));
+    while let Some((i, j)) = stack.pop() {
+        k.x0 = k.x0.min(i);
+        k.x1 = k.x1.max(i);
+        k.y0 = k.y0.min(j);
+        k.y1 = k.y1.max(j);
+        // Away from the grid's edges a neighbour's index is an offset (and
+        // needs no reduction by the wrap).
+        let inner = i > 0 && j > 0 && i < c.gw - 1 && j < c.gh - 1;
+        let here = (j * c.gw + i) as usize;
+        for (&(di, dj, _), &o) in STEPS.iter().zip(flat) {
+            let (ni, nj) = (i + di, j + dj);
+            let g = if inner {
+                here.wrapping_add_signed(o)
+            } else {
+                let Some(g) = c.idx(ni, nj) else { continue };
+                g
+            };
+            if c.unwaxed.get(g) {
+                continue;
+            }
+            if !seen.get(g) {
+                seen.set(g);
+                if c.wrap.is_some() {
+                    at[g] = (ni as i32, nj as i32);
+                }
+                stack.push((ni, nj));
+            } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
+                k.periodic = true;
+            }
+        }
+    }
+    // One cell of non-wax around it (off the grid without a wrap).
+    k.x0 -= 1;
+    k.y0 -= 1;
+    k.x1 += 1;
+    k.y1 += 1;
+    if c.wrap.is_none() {
+        k.x0 = k.x0.max(0);
+        k.y0 = k.y0.max(0);
+        k.x1 = k.x1.min(c.gw - 1);
+        k.y1 = k.y1.min(c.gh - 1);
+    }
+    k
+}
+
+/// The flat index offsets of [`STEPS`] on a grid `gw` cells wide.
+fn steps_flat(gw: i64) -> [isize; 8] {
+    STEPS.map(|(di, dj, _)| (di + dj * gw) as isize)
+}
+
+/// Floods the cells of `open` (the box's waxed cells, a flag per cell of a
+/// `gw × gh` box, wrapped by `wrap`) 8-connected to `from` (the box's cell
+/// `(i, j)`), and marks them in `waxed`. A component that does not meet a
+/// copy of itself floods, unwrapped, exactly the cells its labelling reached,
+/// at the same places, so no label per cell is kept.
+fn flood(
+    (gw, gh): (i64, i64),
     wrap: Option<Wrap>,
-    from: (i64, i64),
+    open: &[bool],
+    (i0, j0): (i64, i64),
     waxed: &mut [bool],
 ) {
-    let local = |i: i64, j: i64| match wrap {
-        Some(w) => {
-            let (i, j) = w.reduce(i, j);
-            Some((j * gw + i) as usize)
-        }
-        None if i >= 0 && j >= 0 && i < gw && j < gh => Some((j * gw + i) as usize),
-        None => None,
+    let Some(l0) = cell_index(wrap, gw, gh, i0, j0) else {
+        return;
     };
-    let (i0, j0) = (from.0 - ox, from.1 - oy);
-    let Some(l0) = local(i0, j0) else { return };
-    if waxed[l0] {
+    if waxed[l0] || !open[l0] {
         return;
     }
     waxed[l0] = true;
+    let flat = steps_flat(gw);
     let mut stack = vec![(i0, j0)];
     while let Some((i, j)) = stack.pop() {
-        for (di, dj, _) in STEPS {
+        let inner = i > 0 && j > 0 && i < gw - 1 && j < gh - 1;
+        let here = (j * gw + i) as usize;
+        for (&(di, dj, _), &o) in STEPS.iter().zip(&flat) {
             let (ni, nj) = (i + di, j + dj);
-            let Some(l) = local(ni, nj) else { continue };
-            if waxed[l] || c.idx(ni + ox, nj + oy).is_none_or(|g| c.unwaxed.get(g)) {
+            let l = if inner {
+                here.wrapping_add_signed(o)
+            } else {
+                let Some(l) = cell_index(wrap, gw, gh, ni, nj) else {
+                    continue;
+                };
+                l
+            };
+            if waxed[l] || !open[l] {
                 continue;
             }
             waxed[l] = true;
@@ -299,9 +337,17 @@ impl<'a> Grid<'a> {
         let n = (gw * gh) as usize;
         let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
         let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
+        // The box's waxed cells on the whole grid, looked up once each
+        // rather than once per neighbour while flooding.
+        let mut open = Vec::with_capacity(n);
+        for j in oy..oy + gh {
+            for i in ox..ox + gw {
+                open.push(cells.idx(i, j).is_some_and(|g| !cells.unwaxed.get(g)));
+            }
+        }
         let mut waxed = vec![false; n];
-        for f in firsts {
-            flood(cells, (ox, oy, gw, gh), wrap, f, &mut waxed);
+        for (i, j) in firsts {
+            flood((gw, gh), wrap, &open, (i - ox, j - oy), &mut waxed);
         }
         let unwaxed = waxed.into_iter().map(|w| !w).collect();
         Grid {
@@ -343,7 +389,7 @@ impl<'a> Grid<'a> {
         let (gw, gh) = (self.gw, self.gh);
         let g = gw as usize;
         // Flat index offsets of the steps, for cells away from the edges.
-        let flat = STEPS.map(|(di, dj, _)| di as isize + dj as isize * g as isize);
+        let flat = steps_flat(gw);
         let mut k = 0;
         while k < q.buckets.len() {
             // Steps are at least 1 long, so nothing lands in bucket `k` while
@@ -364,7 +410,7 @@ impl<'a> Grid<'a> {
                     }
                     continue;
                 }
-                for (di, dj, w) in STEPS {
+                for &(di, dj, w) in &STEPS {
                     let (ni, nj) = (i as i64 + di, j as i64 + dj);
                     let (ni, nj) = if ni >= 0 && nj >= 0 && ni < gw && nj < gh {
                         (ni, nj)
@@ -581,12 +627,13 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     // border of an unwrapped image (its edge counts as a wax edge a cell
     // away). The same as passing distance 0 on from every non-wax cell, but
     // without queueing all of them, most of a component's box.
+    let flat = steps_flat(gw);
     for c in 0..n {
+        let (i, j) = ((c as i64) % gw, (c as i64) / gw);
         if g.unwaxed[c] {
             g.dist[c] = 0.0;
             continue;
         }
-        let (i, j) = ((c as i64) % gw, (c as i64) / gw);
         let (wi, wj) = (i + g.ox, j + g.oy);
         let mut d = f64::INFINITY;
         if g.cells.wrap.is_none()
@@ -594,11 +641,18 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
         {
             d = 1.0;
         }
-        for (di, dj, w) in STEPS {
-            if let Some(nc) = g.idx(i + di, j + dj) {
-                if g.unwaxed[nc] {
-                    d = d.min(w);
-                }
+        let inner = i > 0 && j > 0 && i < gw - 1 && j < gh - 1;
+        for (&(di, dj, w), &o) in STEPS.iter().zip(&flat) {
+            let nc = if inner {
+                c.wrapping_add_signed(o)
+            } else {
+                let Some(nc) = g.idx(i + di, j + dj) else {
+                    continue;
+                };
+                nc
+            };
+            if g.unwaxed[nc] {
+                d = d.min(w);
             }
         }
         if d.is_finite() {
@@ -609,9 +663,17 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     g.relax(&mut pending);
     let stop = stop_distance(spacing);
     let max_len = (g.cells.gw.max(g.cells.gh) as f64).min(spacing * 12.0);
-    let jitter = (0..n)
-        .map(|c| 0.85 + 0.3 * unit(seed, 31, g.global(c) as i64, 0))
-        .collect();
+    // By rows: each cell's index on the whole grid without a division.
+    let mut jitter = Vec::with_capacity(n);
+    for j in g.oy..g.oy + gh {
+        for i in g.ox..g.ox + gw {
+            let cell = g
+                .cells
+                .idx(i, j)
+                .expect("a grid's cells lie on the whole grid");
+            jitter.push(0.85 + 0.3 * unit(seed, 31, cell as i64, 0));
+        }
+    }
     let mut far = Farthest::new(g, jitter, stop);
     let mut cracks: Vec<Crack> = Vec::new();
     while let Some(c) = far.pop(g) {
