@@ -348,7 +348,7 @@ impl Network {
         stride: usize,
         n: usize,
     ) -> u32 {
-        debug_assert!(rows >= 1 && rows <= BUCKET);
+        debug_assert!((1..=BUCKET).contains(&rows));
         let by = (py / BUCKET as f64) as usize;
         if by >= self.nby {
             return 0;
