@@ -367,9 +367,14 @@ impl<'a> Grid<'a> {
 
     /// The index on the whole grid of this grid's cell `c`.
     fn global(&self, c: usize) -> usize {
-        let (i, j) = (c as i64 % self.gw, c as i64 / self.gw);
+        let gw = self.gw as usize;
+        self.global_ij(c % gw, c / gw)
+    }
+
+    /// The index on the whole grid of this grid's cell `(i, j)`.
+    fn global_ij(&self, i: usize, j: usize) -> usize {
         self.cells
-            .idx(i + self.ox, j + self.oy)
+            .idx(i as i64 + self.ox, j as i64 + self.oy)
             .expect("a grid's cells lie on the whole grid")
     }
 
@@ -460,10 +465,22 @@ impl Pending {
 }
 
 /// The waxed cell with the greatest key `distance × jitter`, by blocks.
+///
+/// Distances only fall, so a cell once closer than `stop` to a wax edge or
+/// crack never starts one: each block keeps a list of its cells not yet that
+/// close (in index order, with their jitter), and a rescan walks and
+/// shortens that list instead of the block's every cell. Late in a growth
+/// most cells are close to a crack, and near wax edges most never start
+/// one, so the lists are short (and only their cells' jitter is hashed).
 struct Farthest {
-    jitter: Vec<f64>,
     /// Cells closer than this to a wax edge or crack start none.
     stop: f64,
+    /// The cells of block `b` that may still start a crack are
+    /// `live[starts[b]..starts[b] + lens[b]]`, with their jitter in `jitter`.
+    live: Vec<u32>,
+    jitter: Vec<f64>,
+    starts: Vec<usize>,
+    lens: Vec<usize>,
     /// The current maximum of each clean block, as last pushed.
     best: Vec<Option<Key>>,
     /// Block maxima, some stale; with the block index.
@@ -471,14 +488,36 @@ struct Farthest {
 }
 
 impl Farthest {
-    fn new(g: &mut Grid, jitter: Vec<f64>, stop: f64) -> Self {
+    /// The cells of `g` far enough to start a crack, with the jitter
+    /// `jitter(global cell)` of each.
+    fn new(g: &mut Grid, stop: f64, jitter: impl Fn(usize) -> f64) -> Self {
         let nb = g.dirty.len();
+        let side = 1usize << BLOCK_SHIFT;
+        let (gw, gh) = (g.gw as usize, g.gh as usize);
         let mut f = Farthest {
-            jitter,
             stop,
+            live: Vec::new(),
+            jitter: Vec::new(),
+            starts: Vec::with_capacity(nb),
+            lens: Vec::with_capacity(nb),
             best: vec![None; nb],
             heap: BinaryHeap::with_capacity(nb),
         };
+        for b in 0..nb {
+            let (bi, bj) = ((b % g.nbx) << BLOCK_SHIFT, (b / g.nbx) << BLOCK_SHIFT);
+            let start = f.live.len();
+            for j in bj..(bj + side).min(gh) {
+                for i in bi..(bi + side).min(gw) {
+                    let c = j * gw + i;
+                    if g.dist[c] >= stop {
+                        f.live.push(c as u32);
+                        f.jitter.push(jitter(g.global_ij(i, j)));
+                    }
+                }
+            }
+            f.starts.push(start);
+            f.lens.push(f.live.len() - start);
+        }
         for b in 0..nb {
             f.rescan(g, b);
         }
@@ -486,32 +525,34 @@ impl Farthest {
     }
 
     /// Recomputes block `b`'s maximum over the cells far enough to start a
-    /// crack and pushes it, unless there is none.
+    /// crack and pushes it, unless there is none; drops from its list the
+    /// cells now too close.
     fn rescan(&mut self, g: &mut Grid, b: usize) {
         g.dirty[b] = false;
-        let (bi, bj) = ((b % g.nbx) << BLOCK_SHIFT, (b / g.nbx) << BLOCK_SHIFT);
-        let side = 1usize << BLOCK_SHIFT;
-        let (gw, gh) = (g.gw as usize, g.gh as usize);
         // The greatest key, the last cell in index order on a tie, as the
-        // heap's order of keys breaks ties. Cells that are not wax have
-        // distance 0, too close to start a crack: no need to skip them.
-        // Filtering by distance rather than stopping at the first cell too
-        // close (as before) makes the end of the growth a per-cell rule, so
-        // components grown apart give the cracks they give grown together.
+        // heap's order of keys breaks ties. Filtering by distance rather
+        // than stopping at the first cell too close (as before) makes the
+        // end of the growth a per-cell rule, so components grown apart give
+        // the cracks they give grown together.
         let mut best = (f64::NEG_INFINITY, usize::MAX);
-        for j in bj..(bj + side).min(gh) {
-            let row = j * gw;
-            let cols = row + bi..row + (bi + side).min(gw);
-            for (c, (d, jit)) in cols
-                .clone()
-                .zip(g.dist[cols.clone()].iter().zip(&self.jitter[cols]))
-            {
-                let k = d.min(1e9) * jit;
-                if *d >= self.stop && k >= best.0 {
-                    best = (k, c);
-                }
+        let s = self.starts[b];
+        let mut kept = s;
+        for r in s..s + self.lens[b] {
+            let c = self.live[r] as usize;
+            let d = g.dist[c];
+            if d < self.stop {
+                continue;
+            }
+            let jit = self.jitter[r];
+            self.live[kept] = c as u32;
+            self.jitter[kept] = jit;
+            kept += 1;
+            let k = d.min(1e9) * jit;
+            if k >= best.0 {
+                best = (k, c);
             }
         }
+        self.lens[b] = kept - s;
         self.best[b] = (best.1 != usize::MAX).then_some(Key(best.0, best.1));
         if let Some(k) = self.best[b] {
             self.heap.push((k, b));
@@ -663,18 +704,7 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     g.relax(&mut pending);
     let stop = stop_distance(spacing);
     let max_len = (g.cells.gw.max(g.cells.gh) as f64).min(spacing * 12.0);
-    // By rows: each cell's index on the whole grid without a division.
-    let mut jitter = Vec::with_capacity(n);
-    for j in g.oy..g.oy + gh {
-        for i in g.ox..g.ox + gw {
-            let cell = g
-                .cells
-                .idx(i, j)
-                .expect("a grid's cells lie on the whole grid");
-            jitter.push(0.85 + 0.3 * unit(seed, 31, cell as i64, 0));
-        }
-    }
-    let mut far = Farthest::new(g, jitter, stop);
+    let mut far = Farthest::new(g, stop, |cell| 0.85 + 0.3 * unit(seed, 31, cell as i64, 0));
     let mut cracks: Vec<Crack> = Vec::new();
     while let Some(c) = far.pop(g) {
         let id = cracks.len() as u32 + 1;
