@@ -397,20 +397,42 @@ impl<'a> Grid<'a> {
         let flat = steps_flat(gw);
         let mut k = 0;
         while k < q.buckets.len() {
-            // Steps are at least 1 long, so nothing lands in bucket `k` while
-            // it is worked through, and each of its cells is already final.
-            let mut cells = std::mem::take(&mut q.buckets[k]);
-            for &(d, i, j) in &cells {
+            if q.buckets[k].is_empty() {
+                k += 1;
+                continue;
+            }
+            // Every distance in bucket `k` is in `k..k + 1` and a step is 1
+            // or √2 long, so what it passes on lands in bucket `k + 1` if
+            // below `k + 2`, else in `k + 2`: the same bucket as `nd as
+            // usize`, for a comparison, and both are at hand. Nothing lands
+            // in bucket `k` while it is worked through, so each of its cells
+            // is already final.
+            if q.buckets.len() < k + 3 {
+                q.buckets.resize_with(k + 3, Vec::new);
+            }
+            let [now, near, far] = &mut q.buckets[k..k + 3] else {
+                unreachable!("three buckets from k")
+            };
+            let split = (k + 2) as f64;
+            for &(d, i, j) in now.iter() {
                 let c = j as usize * g + i as usize;
                 if d > self.dist[c] {
                     continue;
                 }
+                // The one entry of a cell at its final distance (a distance
+                // is queued only when it falls, so never twice the same):
+                // every cell lowered is settled so once, so its block is
+                // marked here rather than at each lowering.
+                self.dirty[(j as usize >> BLOCK_SHIFT) * self.nbx + (i as usize >> BLOCK_SHIFT)] =
+                    true;
                 if i > 0 && j > 0 && (i as i64) < gw - 1 && (j as i64) < gh - 1 {
                     for ((di, dj, w), o) in STEPS.iter().zip(flat) {
                         let nd = d + w;
-                        if nd < self.dist[c.wrapping_add_signed(o)] {
-                            let (ni, nj) = (i as i64 + di, j as i64 + dj);
-                            self.lower(ni as usize, nj as usize, nd, q);
+                        let n = c.wrapping_add_signed(o);
+                        if nd < self.dist[n] {
+                            self.dist[n] = nd;
+                            let to = if nd < split { &mut *near } else { &mut *far };
+                            to.push((nd, (i as i64 + di) as u32, (j as i64 + dj) as u32));
                         }
                     }
                     continue;
@@ -425,13 +447,15 @@ impl<'a> Grid<'a> {
                         continue;
                     };
                     let nd = d + w;
-                    if nd < self.dist[(nj * gw + ni) as usize] {
-                        self.lower(ni as usize, nj as usize, nd, q);
+                    let n = (nj * gw + ni) as usize;
+                    if nd < self.dist[n] {
+                        self.dist[n] = nd;
+                        let to = if nd < split { &mut *near } else { &mut *far };
+                        to.push((nd, ni as u32, nj as u32));
                     }
                 }
             }
-            cells.clear();
-            q.buckets[k] = cells;
+            now.clear();
             k += 1;
         }
     }
