@@ -154,11 +154,27 @@ struct Component {
     periodic: bool,
 }
 
-/// The components of waxed cells, in the order of their first cell. A bit
+impl Component {
+    /// Which cells of its box, unwrapped, are not wax, from where the
+    /// labelling reached its cells (`reached`, unwrapped): the cells
+    /// [`flood`] would reach from its first cell when it does not meet a
+    /// copy of itself, without looking up the whole grid's wax again.
+    fn unwaxed(&self, reached: &[(i64, i64)]) -> Vec<bool> {
+        let gw = self.x1 - self.x0 + 1;
+        let mut unwaxed = vec![true; (gw * (self.y1 - self.y0 + 1)) as usize];
+        for &(i, j) in reached {
+            unwaxed[((j - self.y0) * gw + (i - self.x0)) as usize] = false;
+        }
+        unwaxed
+    }
+}
+
+/// Hands each component of waxed cells to `each`, in the order of their
+/// first cell, with the places (unwrapped) its cells were reached at. A bit
 /// per cell says which have been reached; in tileable mode, where each cell
 /// was reached unwrapped too, to tell the components that meet a copy of
 /// themselves (the tile is one repeat, so that is small).
-fn components(c: &Cells) -> Vec<Component> {
+fn components(c: &Cells, mut each: impl FnMut(Component, &[(i64, i64)])) {
     let n = (c.gw * c.gh) as usize;
     let mut seen = Bits::new(n);
     let mut at = if c.wrap.is_some() {
@@ -166,8 +182,8 @@ fn components(c: &Cells) -> Vec<Component> {
     } else {
         Vec::new()
     };
-    let mut comps = Vec::new();
     let mut stack = Vec::new();
+    let mut reached = Vec::new();
     let flat = steps_flat(c.gw);
     // A word of 64 cells at a time: most of the grid is already seen or not
     // wax, and the first cells are taken in index order as one by one.
@@ -180,20 +196,31 @@ fn components(c: &Cells) -> Vec<Component> {
             if first >= n || seen.get(first) {
                 continue;
             }
-            comps.push(component(c, first, &mut seen, &mut at, &mut stack, &flat));
+            reached.clear();
+            let k = component(
+                c,
+                first,
+                &mut seen,
+                &mut at,
+                &mut stack,
+                &mut reached,
+                &flat,
+            );
+            each(k, &reached);
         }
     }
-    comps
 }
 
 /// The component of waxed cells from `first`, marking its cells in `seen`
-/// (and in tileable mode where each was reached, unwrapped, in `at`).
+/// (and in tileable mode where each was reached, unwrapped, in `at`), and
+/// appending to `reached` where each was reached, unwrapped.
 fn component(
     c: &Cells,
     first: usize,
     seen: &mut Bits,
     at: &mut [(i32, i32)],
     stack: &mut Vec<(i64, i64)>,
+    reached: &mut Vec<(i64, i64)>,
     flat: &[isize; 8],
 ) -> Component {
     let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
@@ -211,6 +238,7 @@ fn component(
     }
     stack.push((i0, j0));
     while let Some((i, j)) = stack.pop() {
+        reached.push((i, j));
         k.x0 = k.x0.min(i);
         k.x1 = k.x1.max(i);
         k.y0 = k.y0.min(j);
@@ -335,8 +363,6 @@ impl<'a> Grid<'a> {
         firsts: impl Iterator<Item = (i64, i64)>,
     ) -> Self {
         let n = (gw * gh) as usize;
-        let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
-        let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
         // The box's waxed cells on the whole grid, looked up once each
         // rather than once per neighbour while flooding.
         let mut open = Vec::with_capacity(n);
@@ -350,6 +376,25 @@ impl<'a> Grid<'a> {
             flood((gw, gh), wrap, &open, (i - ox, j - oy), &mut waxed);
         }
         let unwaxed = waxed.into_iter().map(|w| !w).collect();
+        Self::with_wax(cells, (ox, oy, gw, gh), wrap, unwaxed)
+    }
+
+    /// The grid of `k`'s box, unwrapped, on which the cells of `unwaxed`
+    /// (see [`Component::unwaxed`]) are not wax.
+    fn of_component(cells: &'a Cells<'a>, k: &Component, unwaxed: Vec<bool>) -> Self {
+        let (gw, gh) = (k.x1 - k.x0 + 1, k.y1 - k.y0 + 1);
+        Self::with_wax(cells, (k.x0, k.y0, gw, gh), None, unwaxed)
+    }
+
+    fn with_wax(
+        cells: &'a Cells<'a>,
+        (ox, oy, gw, gh): (i64, i64, i64, i64),
+        wrap: Option<Wrap>,
+        unwaxed: Vec<bool>,
+    ) -> Self {
+        let n = (gw * gh) as usize;
+        let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
+        let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
         Grid {
             cells,
             ox,
@@ -628,31 +673,42 @@ pub(super) fn grow_all<T: Send>(
     mut take: impl FnMut(T),
 ) {
     let stop = stop_distance(spacing);
-    let comps = components(cells);
-    // A cell's chamfer distance to the nearest cell outside its component is
-    // at most its distance to the box's edge, half the box's shorter side.
-    let (periodic, apart): (Vec<Component>, Vec<Component>) = comps
-        .into_iter()
-        .filter(|k| ((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0 >= stop)
-        .partition(|k| k.periodic);
-    for batch in apart.chunks(BATCH) {
-        let grown: Vec<T> = batch
-            .par_iter()
-            .map(|k| {
-                // Unwrapped, only the copy of the component met first.
-                let mut g = Grid::new(
-                    cells,
-                    (k.x0, k.y0, k.x1 - k.x0 + 1, k.y1 - k.y0 + 1),
-                    None,
-                    std::iter::once(k.first),
-                );
+    let grow_batch = |batch: &mut Vec<(Component, Vec<bool>)>, take: &mut dyn FnMut(T)| {
+        let grown: Vec<T> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|(k, unwaxed)| {
+                let mut g = Grid::of_component(cells, &k, unwaxed);
                 let cracks = grow_grid(&mut g, spacing);
                 drop(g);
                 done(cracks)
             })
             .collect();
-        grown.into_iter().for_each(&mut take);
-    }
+        grown.into_iter().for_each(take);
+    };
+    // Components are labelled as they are grown, a batch at a time: the
+    // wax of each one apart is where the labelling reached it (no second
+    // flood), and waits only for its batch.
+    let mut periodic = Vec::new();
+    let mut batch = Vec::new();
+    components(cells, |k, reached| {
+        // A cell's chamfer distance to the nearest cell outside its
+        // component is at most its distance to the box's edge, half the
+        // box's shorter side.
+        if (((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0) < stop {
+            return;
+        }
+        if k.periodic {
+            periodic.push(k);
+            return;
+        }
+        // Unwrapped, only the copy of the component met first.
+        let unwaxed = k.unwaxed(reached);
+        batch.push((k, unwaxed));
+        if batch.len() == BATCH {
+            grow_batch(&mut batch, &mut take);
+        }
+    });
+    grow_batch(&mut batch, &mut take);
     if !periodic.is_empty() {
         let mut g = Grid::new(
             cells,
