@@ -741,7 +741,6 @@ pub(super) fn stop_distance(spacing: f64) -> f64 {
 /// Every crack marks its start cell, so there are fewer cracks than cells.
 fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     let (gw, gh) = (g.gw, g.gh);
-    let n = (gw * gh) as usize;
     let seed = g.cells.seed;
     let mut pending = Pending::default();
     // The first distances: a step from each non-wax neighbour, or 1 on the
@@ -749,8 +748,8 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     // away). The same as passing distance 0 on from every non-wax cell, but
     // without queueing all of them, most of a component's box.
     let flat = steps_flat(gw);
-    for c in 0..n {
-        let (i, j) = ((c as i64) % gw, (c as i64) / gw);
+    for (j, i) in (0..gh).flat_map(|j| (0..gw).map(move |i| (j, i))) {
+        let c = (j * gw + i) as usize;
         if g.unwaxed[c] {
             g.dist[c] = 0.0;
             continue;
@@ -786,6 +785,7 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     let max_len = (g.cells.gw.max(g.cells.gh) as f64).min(spacing * 12.0);
     let mut far = Farthest::new(g, stop, |cell| 0.85 + 0.3 * unit(seed, 31, cell as i64, 0));
     let mut cracks: Vec<Crack> = Vec::new();
+    let (mut half_a, mut half_b) = (Vec::new(), Vec::new());
     while let Some(c) = far.pop(g) {
         let id = cracks.len() as u32 + 1;
         let cell = g.global(c);
@@ -815,17 +815,14 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
                 best = (len, th);
             }
         }
-        let mut a = grow(g, start, best.1, id, max_len, &mut rng);
-        let b = grow(
-            g,
-            start,
-            best.1 + std::f64::consts::PI,
-            id,
-            max_len,
-            &mut rng,
-        );
-        a.reverse();
-        a.extend(b.into_iter().skip(1));
+        // The two halves in buffers kept from crack to crack, then the
+        // polyline from one end to the other in a vector of its own size.
+        grow(g, start, best.1, id, max_len, &mut rng, &mut half_a);
+        let back = best.1 + std::f64::consts::PI;
+        grow(g, start, back, id, max_len, &mut rng, &mut half_b);
+        let mut a = Vec::with_capacity(half_a.len() + half_b.len() - 1);
+        a.extend(half_a.iter().rev());
+        a.extend(&half_b[1..]);
         let start_dist = g.dist[c].min(1e9);
         mark(g, &a, id, &mut pending);
         g.relax(&mut pending);
@@ -884,7 +881,7 @@ fn ray(
     Some(t)
 }
 
-/// One half of a crack: from `p` heading `th`, until blocked.
+/// One half of a crack: from `p` heading `th`, until blocked, into `pts`.
 fn grow(
     g: &Grid,
     p: (f64, f64),
@@ -892,8 +889,10 @@ fn grow(
     id: u32,
     max_len: f64,
     rng: &mut ChaCha8Rng,
-) -> Vec<(f64, f64)> {
-    let mut pts = vec![p];
+    pts: &mut Vec<(f64, f64)>,
+) {
+    pts.clear();
+    pts.push(p);
     let (mut x, mut y) = p;
     let mut heading = th;
     let mut target = th;
@@ -919,7 +918,6 @@ fn grow(
             _ => {}
         }
     }
-    pts
 }
 
 /// Marks the cells under `pts` as crack `id`, 4-connected so that later cracks
