@@ -159,11 +159,11 @@ impl Component {
     /// labelling reached its cells (`reached`, unwrapped): the cells
     /// [`flood`] would reach from its first cell when it does not meet a
     /// copy of itself, without looking up the whole grid's wax again.
-    fn unwaxed(&self, reached: &[(i64, i64)]) -> Vec<bool> {
+    fn unwaxed(&self, reached: &[(i32, i32)]) -> Vec<bool> {
         let gw = self.x1 - self.x0 + 1;
         let mut unwaxed = vec![true; (gw * (self.y1 - self.y0 + 1)) as usize];
         for &(i, j) in reached {
-            unwaxed[((j - self.y0) * gw + (i - self.x0)) as usize] = false;
+            unwaxed[((j as i64 - self.y0) * gw + (i as i64 - self.x0)) as usize] = false;
         }
         unwaxed
     }
@@ -174,7 +174,7 @@ impl Component {
 /// per cell says which have been reached; in tileable mode, where each cell
 /// was reached unwrapped too, to tell the components that meet a copy of
 /// themselves (the tile is one repeat, so that is small).
-fn components(c: &Cells, mut each: impl FnMut(Component, &[(i64, i64)])) {
+fn components(c: &Cells, mut each: impl FnMut(Component, &[(i32, i32)])) {
     let n = (c.gw * c.gh) as usize;
     let mut seen = Bits::new(n);
     let mut at = if c.wrap.is_some() {
@@ -213,14 +213,15 @@ fn components(c: &Cells, mut each: impl FnMut(Component, &[(i64, i64)])) {
 
 /// The component of waxed cells from `first`, marking its cells in `seen`
 /// (and in tileable mode where each was reached, unwrapped, in `at`), and
-/// appending to `reached` where each was reached, unwrapped.
+/// appending to `reached` where each was reached, unwrapped (as `at` does,
+/// in 32 bits: this buffer holds the largest component).
 fn component(
     c: &Cells,
     first: usize,
     seen: &mut Bits,
     at: &mut [(i32, i32)],
     stack: &mut Vec<(i64, i64)>,
-    reached: &mut Vec<(i64, i64)>,
+    reached: &mut Vec<(i32, i32)>,
     flat: &[isize; 8],
 ) -> Component {
     let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
@@ -238,7 +239,7 @@ fn component(
     }
     stack.push((i0, j0));
     while let Some((i, j)) = stack.pop() {
-        reached.push((i, j));
+        reached.push((i as i32, j as i32));
         k.x0 = k.x0.min(i);
         k.x1 = k.x1.max(i);
         k.y0 = k.y0.min(j);
