@@ -154,11 +154,27 @@ struct Component {
     periodic: bool,
 }
 
-/// The components of waxed cells, in the order of their first cell. A bit
+impl Component {
+    /// Which cells of its box, unwrapped, are not wax, from where the
+    /// labelling reached its cells (`reached`, unwrapped): the cells
+    /// [`flood`] would reach from its first cell when it does not meet a
+    /// copy of itself, without looking up the whole grid's wax again.
+    fn unwaxed(&self, reached: &[(i32, i32)]) -> Vec<bool> {
+        let gw = self.x1 - self.x0 + 1;
+        let mut unwaxed = vec![true; (gw * (self.y1 - self.y0 + 1)) as usize];
+        for &(i, j) in reached {
+            unwaxed[((j as i64 - self.y0) * gw + (i as i64 - self.x0)) as usize] = false;
+        }
+        unwaxed
+    }
+}
+
+/// Hands each component of waxed cells to `each`, in the order of their
+/// first cell, with the places (unwrapped) its cells were reached at. A bit
 /// per cell says which have been reached; in tileable mode, where each cell
 /// was reached unwrapped too, to tell the components that meet a copy of
 /// themselves (the tile is one repeat, so that is small).
-fn components(c: &Cells) -> Vec<Component> {
+fn components(c: &Cells, mut each: impl FnMut(Component, &[(i32, i32)])) {
     let n = (c.gw * c.gh) as usize;
     let mut seen = Bits::new(n);
     let mut at = if c.wrap.is_some() {
@@ -166,97 +182,148 @@ fn components(c: &Cells) -> Vec<Component> {
     } else {
         Vec::new()
     };
-    let mut comps = Vec::new();
     let mut stack = Vec::new();
-    for first in 0..n {
-        if c.unwaxed.get(first) || seen.get(first) {
-            continue;
-        }
-        let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
-        let mut k = Component {
-            first: (i0, j0),
-            x0: i0,
-            y0: j0,
-            x1: i0,
-            y1: j0,
-            periodic: false,
-        };
-        seen.set(first);
-        if c.wrap.is_some() {
-            at[first] = (i0 as i32, j0 as i32);
-        }
-        stack.push((i0, j0));
-        while let Some((i, j)) = stack.pop() {
-            k.x0 = k.x0.min(i);
-            k.x1 = k.x1.max(i);
-            k.y0 = k.y0.min(j);
-            k.y1 = k.y1.max(j);
-            for (di, dj, _) in STEPS {
-                let (ni, nj) = (i + di, j + dj);
-                let Some(g) = c.idx(ni, nj) else { continue };
-                if c.unwaxed.get(g) {
-                    continue;
-                }
-                if !seen.get(g) {
-                    seen.set(g);
-                    if c.wrap.is_some() {
-                        at[g] = (ni as i32, nj as i32);
-                    }
-                    stack.push((ni, nj));
-                } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
-                    k.periodic = true;
-                }
+    let mut reached = Vec::new();
+    let flat = steps_flat(c.gw);
+    // A word of 64 cells at a time: most of the grid is already seen or not
+    // wax, and the first cells are taken in index order as one by one.
+    for w in 0..c.unwaxed.0.len() {
+        let mut todo = !(c.unwaxed.0[w] | seen.0[w]);
+        while todo != 0 {
+            let first = w * 64 + todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            // The flood of an earlier first cell of this word may have reached it.
+            if first >= n || seen.get(first) {
+                continue;
             }
+            reached.clear();
+            let k = component(
+                c,
+                first,
+                &mut seen,
+                &mut at,
+                &mut stack,
+                &mut reached,
+                &flat,
+            );
+            each(k, &reached);
         }
-        // One cell of non-wax around it (off the grid without a wrap).
-        k.x0 -= 1;
-        k.y0 -= 1;
-        k.x1 += 1;
-        k.y1 += 1;
-        if c.wrap.is_none() {
-            k.x0 = k.x0.max(0);
-            k.y0 = k.y0.max(0);
-            k.x1 = k.x1.min(c.gw - 1);
-            k.y1 = k.y1.min(c.gh - 1);
-        }
-        comps.push(k);
     }
-    comps
 }
 
-/// Floods the waxed cells 8-connected to `from` (unwrapped cells of `c`)
-/// within the `gw × gh` box at `ox, oy` (a cell `(i, j)` of the box is
-/// unwrapped cell `(i + ox, j + oy)`, its neighbours reduced by `wrap`), and
-/// marks them waxed in `waxed` (a flag per cell of the box). A component
-/// that does not meet a copy of itself floods, unwrapped, exactly the cells
-/// its labelling reached, at the same places, so no label per cell is kept.
-fn flood(
+/// The component of waxed cells from `first`, marking its cells in `seen`
+/// (and in tileable mode where each was reached, unwrapped, in `at`), and
+/// appending to `reached` where each was reached, unwrapped (as `at` does,
+/// in 32 bits: this buffer holds the largest component).
+fn component(
     c: &Cells,
-    (ox, oy, gw, gh): (i64, i64, i64, i64),
+    first: usize,
+    seen: &mut Bits,
+    at: &mut [(i32, i32)],
+    stack: &mut Vec<(i64, i64)>,
+    reached: &mut Vec<(i32, i32)>,
+    flat: &[isize; 8],
+) -> Component {
+    let (i0, j0) = (first as i64 % c.gw, first as i64 / c.gw);
+    let mut k = Component {
+        first: (i0, j0),
+        x0: i0,
+        y0: j0,
+        x1: i0,
+        y1: j0,
+        periodic: false,
+    };
+    seen.set(first);
+    if c.wrap.is_some() {
+        at[first] = (i0 as i32, j0 as i32);
+    }
+    stack.push((i0, j0));
+    while let Some((i, j)) = stack.pop() {
+        reached.push((i as i32, j as i32));
+        k.x0 = k.x0.min(i);
+        k.x1 = k.x1.max(i);
+        k.y0 = k.y0.min(j);
+        k.y1 = k.y1.max(j);
+        // Away from the grid's edges a neighbour's index is an offset (and
+        // needs no reduction by the wrap).
+        let inner = i > 0 && j > 0 && i < c.gw - 1 && j < c.gh - 1;
+        let here = (j * c.gw + i) as usize;
+        for (&(di, dj, _), &o) in STEPS.iter().zip(flat) {
+            let (ni, nj) = (i + di, j + dj);
+            let g = if inner {
+                here.wrapping_add_signed(o)
+            } else {
+                let Some(g) = c.idx(ni, nj) else { continue };
+                g
+            };
+            if c.unwaxed.get(g) {
+                continue;
+            }
+            if !seen.get(g) {
+                seen.set(g);
+                if c.wrap.is_some() {
+                    at[g] = (ni as i32, nj as i32);
+                }
+                stack.push((ni, nj));
+            } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
+                k.periodic = true;
+            }
+        }
+    }
+    // One cell of non-wax around it (off the grid without a wrap).
+    k.x0 -= 1;
+    k.y0 -= 1;
+    k.x1 += 1;
+    k.y1 += 1;
+    if c.wrap.is_none() {
+        k.x0 = k.x0.max(0);
+        k.y0 = k.y0.max(0);
+        k.x1 = k.x1.min(c.gw - 1);
+        k.y1 = k.y1.min(c.gh - 1);
+    }
+    k
+}
+
+/// The flat index offsets of [`STEPS`] on a grid `gw` cells wide.
+fn steps_flat(gw: i64) -> [isize; 8] {
+    STEPS.map(|(di, dj, _)| (di + dj * gw) as isize)
+}
+
+/// Floods the cells of `open` (the box's waxed cells, a flag per cell of a
+/// `gw × gh` box, wrapped by `wrap`) 8-connected to `from` (the box's cell
+/// `(i, j)`), and marks them in `waxed`. A component that does not meet a
+/// copy of itself floods, unwrapped, exactly the cells its labelling reached,
+/// at the same places, so no label per cell is kept.
+fn flood(
+    (gw, gh): (i64, i64),
     wrap: Option<Wrap>,
-    from: (i64, i64),
+    open: &[bool],
+    (i0, j0): (i64, i64),
     waxed: &mut [bool],
 ) {
-    let local = |i: i64, j: i64| match wrap {
-        Some(w) => {
-            let (i, j) = w.reduce(i, j);
-            Some((j * gw + i) as usize)
-        }
-        None if i >= 0 && j >= 0 && i < gw && j < gh => Some((j * gw + i) as usize),
-        None => None,
+    let Some(l0) = cell_index(wrap, gw, gh, i0, j0) else {
+        return;
     };
-    let (i0, j0) = (from.0 - ox, from.1 - oy);
-    let Some(l0) = local(i0, j0) else { return };
-    if waxed[l0] {
+    if waxed[l0] || !open[l0] {
         return;
     }
     waxed[l0] = true;
+    let flat = steps_flat(gw);
     let mut stack = vec![(i0, j0)];
     while let Some((i, j)) = stack.pop() {
-        for (di, dj, _) in STEPS {
+        let inner = i > 0 && j > 0 && i < gw - 1 && j < gh - 1;
+        let here = (j * gw + i) as usize;
+        for (&(di, dj, _), &o) in STEPS.iter().zip(&flat) {
             let (ni, nj) = (i + di, j + dj);
-            let Some(l) = local(ni, nj) else { continue };
-            if waxed[l] || c.idx(ni + ox, nj + oy).is_none_or(|g| c.unwaxed.get(g)) {
+            let l = if inner {
+                here.wrapping_add_signed(o)
+            } else {
+                let Some(l) = cell_index(wrap, gw, gh, ni, nj) else {
+                    continue;
+                };
+                l
+            };
+            if waxed[l] || !open[l] {
                 continue;
             }
             waxed[l] = true;
@@ -297,13 +364,38 @@ impl<'a> Grid<'a> {
         firsts: impl Iterator<Item = (i64, i64)>,
     ) -> Self {
         let n = (gw * gh) as usize;
-        let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
-        let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
+        // The box's waxed cells on the whole grid, looked up once each
+        // rather than once per neighbour while flooding.
+        let mut open = Vec::with_capacity(n);
+        for j in oy..oy + gh {
+            for i in ox..ox + gw {
+                open.push(cells.idx(i, j).is_some_and(|g| !cells.unwaxed.get(g)));
+            }
+        }
         let mut waxed = vec![false; n];
-        for f in firsts {
-            flood(cells, (ox, oy, gw, gh), wrap, f, &mut waxed);
+        for (i, j) in firsts {
+            flood((gw, gh), wrap, &open, (i - ox, j - oy), &mut waxed);
         }
         let unwaxed = waxed.into_iter().map(|w| !w).collect();
+        Self::with_wax(cells, (ox, oy, gw, gh), wrap, unwaxed)
+    }
+
+    /// The grid of `k`'s box, unwrapped, on which the cells of `unwaxed`
+    /// (see [`Component::unwaxed`]) are not wax.
+    fn of_component(cells: &'a Cells<'a>, k: &Component, unwaxed: Vec<bool>) -> Self {
+        let (gw, gh) = (k.x1 - k.x0 + 1, k.y1 - k.y0 + 1);
+        Self::with_wax(cells, (k.x0, k.y0, gw, gh), None, unwaxed)
+    }
+
+    fn with_wax(
+        cells: &'a Cells<'a>,
+        (ox, oy, gw, gh): (i64, i64, i64, i64),
+        wrap: Option<Wrap>,
+        unwaxed: Vec<bool>,
+    ) -> Self {
+        let n = (gw * gh) as usize;
+        let nbx = (gw as usize).div_ceil(1 << BLOCK_SHIFT);
+        let nby = (gh as usize).div_ceil(1 << BLOCK_SHIFT);
         Grid {
             cells,
             ox,
@@ -321,9 +413,14 @@ impl<'a> Grid<'a> {
 
     /// The index on the whole grid of this grid's cell `c`.
     fn global(&self, c: usize) -> usize {
-        let (i, j) = (c as i64 % self.gw, c as i64 / self.gw);
+        let gw = self.gw as usize;
+        self.global_ij(c % gw, c / gw)
+    }
+
+    /// The index on the whole grid of this grid's cell `(i, j)`.
+    fn global_ij(&self, i: usize, j: usize) -> usize {
         self.cells
-            .idx(i + self.ox, j + self.oy)
+            .idx(i as i64 + self.ox, j as i64 + self.oy)
             .expect("a grid's cells lie on the whole grid")
     }
 
@@ -343,28 +440,50 @@ impl<'a> Grid<'a> {
         let (gw, gh) = (self.gw, self.gh);
         let g = gw as usize;
         // Flat index offsets of the steps, for cells away from the edges.
-        let flat = STEPS.map(|(di, dj, _)| di as isize + dj as isize * g as isize);
+        let flat = steps_flat(gw);
         let mut k = 0;
         while k < q.buckets.len() {
-            // Steps are at least 1 long, so nothing lands in bucket `k` while
-            // it is worked through, and each of its cells is already final.
-            let mut cells = std::mem::take(&mut q.buckets[k]);
-            for &(d, i, j) in &cells {
+            if q.buckets[k].is_empty() {
+                k += 1;
+                continue;
+            }
+            // Every distance in bucket `k` is in `k..k + 1` and a step is 1
+            // or √2 long, so what it passes on lands in bucket `k + 1` if
+            // below `k + 2`, else in `k + 2`: the same bucket as `nd as
+            // usize`, for a comparison, and both are at hand. Nothing lands
+            // in bucket `k` while it is worked through, so each of its cells
+            // is already final.
+            if q.buckets.len() < k + 3 {
+                q.buckets.resize_with(k + 3, Vec::new);
+            }
+            let [now, near, far] = &mut q.buckets[k..k + 3] else {
+                unreachable!("three buckets from k")
+            };
+            let split = (k + 2) as f64;
+            for &(d, i, j) in now.iter() {
                 let c = j as usize * g + i as usize;
                 if d > self.dist[c] {
                     continue;
                 }
+                // The one entry of a cell at its final distance (a distance
+                // is queued only when it falls, so never twice the same):
+                // every cell lowered is settled so once, so its block is
+                // marked here rather than at each lowering.
+                self.dirty[(j as usize >> BLOCK_SHIFT) * self.nbx + (i as usize >> BLOCK_SHIFT)] =
+                    true;
                 if i > 0 && j > 0 && (i as i64) < gw - 1 && (j as i64) < gh - 1 {
                     for ((di, dj, w), o) in STEPS.iter().zip(flat) {
                         let nd = d + w;
-                        if nd < self.dist[c.wrapping_add_signed(o)] {
-                            let (ni, nj) = (i as i64 + di, j as i64 + dj);
-                            self.lower(ni as usize, nj as usize, nd, q);
+                        let n = c.wrapping_add_signed(o);
+                        if nd < self.dist[n] {
+                            self.dist[n] = nd;
+                            let to = if nd < split { &mut *near } else { &mut *far };
+                            to.push((nd, (i as i64 + di) as u32, (j as i64 + dj) as u32));
                         }
                     }
                     continue;
                 }
-                for (di, dj, w) in STEPS {
+                for &(di, dj, w) in &STEPS {
                     let (ni, nj) = (i as i64 + di, j as i64 + dj);
                     let (ni, nj) = if ni >= 0 && nj >= 0 && ni < gw && nj < gh {
                         (ni, nj)
@@ -374,13 +493,15 @@ impl<'a> Grid<'a> {
                         continue;
                     };
                     let nd = d + w;
-                    if nd < self.dist[(nj * gw + ni) as usize] {
-                        self.lower(ni as usize, nj as usize, nd, q);
+                    let n = (nj * gw + ni) as usize;
+                    if nd < self.dist[n] {
+                        self.dist[n] = nd;
+                        let to = if nd < split { &mut *near } else { &mut *far };
+                        to.push((nd, ni as u32, nj as u32));
                     }
                 }
             }
-            cells.clear();
-            q.buckets[k] = cells;
+            now.clear();
             k += 1;
         }
     }
@@ -414,10 +535,22 @@ impl Pending {
 }
 
 /// The waxed cell with the greatest key `distance × jitter`, by blocks.
+///
+/// Distances only fall, so a cell once closer than `stop` to a wax edge or
+/// crack never starts one: each block keeps a list of its cells not yet that
+/// close (in index order, with their jitter), and a rescan walks and
+/// shortens that list instead of the block's every cell. Late in a growth
+/// most cells are close to a crack, and near wax edges most never start
+/// one, so the lists are short (and only their cells' jitter is hashed).
 struct Farthest {
-    jitter: Vec<f64>,
     /// Cells closer than this to a wax edge or crack start none.
     stop: f64,
+    /// The cells of block `b` that may still start a crack are
+    /// `live[starts[b]..starts[b] + lens[b]]`, with their jitter in `jitter`.
+    live: Vec<u32>,
+    jitter: Vec<f64>,
+    starts: Vec<usize>,
+    lens: Vec<usize>,
     /// The current maximum of each clean block, as last pushed.
     best: Vec<Option<Key>>,
     /// Block maxima, some stale; with the block index.
@@ -425,14 +558,36 @@ struct Farthest {
 }
 
 impl Farthest {
-    fn new(g: &mut Grid, jitter: Vec<f64>, stop: f64) -> Self {
+    /// The cells of `g` far enough to start a crack, with the jitter
+    /// `jitter(global cell)` of each.
+    fn new(g: &mut Grid, stop: f64, jitter: impl Fn(usize) -> f64) -> Self {
         let nb = g.dirty.len();
+        let side = 1usize << BLOCK_SHIFT;
+        let (gw, gh) = (g.gw as usize, g.gh as usize);
         let mut f = Farthest {
-            jitter,
             stop,
+            live: Vec::new(),
+            jitter: Vec::new(),
+            starts: Vec::with_capacity(nb),
+            lens: Vec::with_capacity(nb),
             best: vec![None; nb],
             heap: BinaryHeap::with_capacity(nb),
         };
+        for b in 0..nb {
+            let (bi, bj) = ((b % g.nbx) << BLOCK_SHIFT, (b / g.nbx) << BLOCK_SHIFT);
+            let start = f.live.len();
+            for j in bj..(bj + side).min(gh) {
+                for i in bi..(bi + side).min(gw) {
+                    let c = j * gw + i;
+                    if g.dist[c] >= stop {
+                        f.live.push(c as u32);
+                        f.jitter.push(jitter(g.global_ij(i, j)));
+                    }
+                }
+            }
+            f.starts.push(start);
+            f.lens.push(f.live.len() - start);
+        }
         for b in 0..nb {
             f.rescan(g, b);
         }
@@ -440,32 +595,34 @@ impl Farthest {
     }
 
     /// Recomputes block `b`'s maximum over the cells far enough to start a
-    /// crack and pushes it, unless there is none.
+    /// crack and pushes it, unless there is none; drops from its list the
+    /// cells now too close.
     fn rescan(&mut self, g: &mut Grid, b: usize) {
         g.dirty[b] = false;
-        let (bi, bj) = ((b % g.nbx) << BLOCK_SHIFT, (b / g.nbx) << BLOCK_SHIFT);
-        let side = 1usize << BLOCK_SHIFT;
-        let (gw, gh) = (g.gw as usize, g.gh as usize);
         // The greatest key, the last cell in index order on a tie, as the
-        // heap's order of keys breaks ties. Cells that are not wax have
-        // distance 0, too close to start a crack: no need to skip them.
-        // Filtering by distance rather than stopping at the first cell too
-        // close (as before) makes the end of the growth a per-cell rule, so
-        // components grown apart give the cracks they give grown together.
+        // heap's order of keys breaks ties. Filtering by distance rather
+        // than stopping at the first cell too close (as before) makes the
+        // end of the growth a per-cell rule, so components grown apart give
+        // the cracks they give grown together.
         let mut best = (f64::NEG_INFINITY, usize::MAX);
-        for j in bj..(bj + side).min(gh) {
-            let row = j * gw;
-            let cols = row + bi..row + (bi + side).min(gw);
-            for (c, (d, jit)) in cols
-                .clone()
-                .zip(g.dist[cols.clone()].iter().zip(&self.jitter[cols]))
-            {
-                let k = d.min(1e9) * jit;
-                if *d >= self.stop && k >= best.0 {
-                    best = (k, c);
-                }
+        let s = self.starts[b];
+        let mut kept = s;
+        for r in s..s + self.lens[b] {
+            let c = self.live[r] as usize;
+            let d = g.dist[c];
+            if d < self.stop {
+                continue;
+            }
+            let jit = self.jitter[r];
+            self.live[kept] = c as u32;
+            self.jitter[kept] = jit;
+            kept += 1;
+            let k = d.min(1e9) * jit;
+            if k >= best.0 {
+                best = (k, c);
             }
         }
+        self.lens[b] = kept - s;
         self.best[b] = (best.1 != usize::MAX).then_some(Key(best.0, best.1));
         if let Some(k) = self.best[b] {
             self.heap.push((k, b));
@@ -517,31 +674,42 @@ pub(super) fn grow_all<T: Send>(
     mut take: impl FnMut(T),
 ) {
     let stop = stop_distance(spacing);
-    let comps = components(cells);
-    // A cell's chamfer distance to the nearest cell outside its component is
-    // at most its distance to the box's edge, half the box's shorter side.
-    let (periodic, apart): (Vec<Component>, Vec<Component>) = comps
-        .into_iter()
-        .filter(|k| ((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0 >= stop)
-        .partition(|k| k.periodic);
-    for batch in apart.chunks(BATCH) {
-        let grown: Vec<T> = batch
-            .par_iter()
-            .map(|k| {
-                // Unwrapped, only the copy of the component met first.
-                let mut g = Grid::new(
-                    cells,
-                    (k.x0, k.y0, k.x1 - k.x0 + 1, k.y1 - k.y0 + 1),
-                    None,
-                    std::iter::once(k.first),
-                );
+    let grow_batch = |batch: &mut Vec<(Component, Vec<bool>)>, take: &mut dyn FnMut(T)| {
+        let grown: Vec<T> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|(k, unwaxed)| {
+                let mut g = Grid::of_component(cells, &k, unwaxed);
                 let cracks = grow_grid(&mut g, spacing);
                 drop(g);
                 done(cracks)
             })
             .collect();
-        grown.into_iter().for_each(&mut take);
-    }
+        grown.into_iter().for_each(take);
+    };
+    // Components are labelled as they are grown, a batch at a time: the
+    // wax of each one apart is where the labelling reached it (no second
+    // flood), and waits only for its batch.
+    let mut periodic = Vec::new();
+    let mut batch = Vec::new();
+    components(cells, |k, reached| {
+        // A cell's chamfer distance to the nearest cell outside its
+        // component is at most its distance to the box's edge, half the
+        // box's shorter side.
+        if (((k.x1 - k.x0).min(k.y1 - k.y0) as f64) / 2.0) < stop {
+            return;
+        }
+        if k.periodic {
+            periodic.push(k);
+            return;
+        }
+        // Unwrapped, only the copy of the component met first.
+        let unwaxed = k.unwaxed(reached);
+        batch.push((k, unwaxed));
+        if batch.len() == BATCH {
+            grow_batch(&mut batch, &mut take);
+        }
+    });
+    grow_batch(&mut batch, &mut take);
     if !periodic.is_empty() {
         let mut g = Grid::new(
             cells,
@@ -574,19 +742,19 @@ pub(super) fn stop_distance(spacing: f64) -> f64 {
 /// Every crack marks its start cell, so there are fewer cracks than cells.
 fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     let (gw, gh) = (g.gw, g.gh);
-    let n = (gw * gh) as usize;
     let seed = g.cells.seed;
     let mut pending = Pending::default();
     // The first distances: a step from each non-wax neighbour, or 1 on the
     // border of an unwrapped image (its edge counts as a wax edge a cell
     // away). The same as passing distance 0 on from every non-wax cell, but
     // without queueing all of them, most of a component's box.
-    for c in 0..n {
+    let flat = steps_flat(gw);
+    for (j, i) in (0..gh).flat_map(|j| (0..gw).map(move |i| (j, i))) {
+        let c = (j * gw + i) as usize;
         if g.unwaxed[c] {
             g.dist[c] = 0.0;
             continue;
         }
-        let (i, j) = ((c as i64) % gw, (c as i64) / gw);
         let (wi, wj) = (i + g.ox, j + g.oy);
         let mut d = f64::INFINITY;
         if g.cells.wrap.is_none()
@@ -594,11 +762,18 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
         {
             d = 1.0;
         }
-        for (di, dj, w) in STEPS {
-            if let Some(nc) = g.idx(i + di, j + dj) {
-                if g.unwaxed[nc] {
-                    d = d.min(w);
-                }
+        let inner = i > 0 && j > 0 && i < gw - 1 && j < gh - 1;
+        for (&(di, dj, w), &o) in STEPS.iter().zip(&flat) {
+            let nc = if inner {
+                c.wrapping_add_signed(o)
+            } else {
+                let Some(nc) = g.idx(i + di, j + dj) else {
+                    continue;
+                };
+                nc
+            };
+            if g.unwaxed[nc] {
+                d = d.min(w);
             }
         }
         if d.is_finite() {
@@ -609,11 +784,9 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     g.relax(&mut pending);
     let stop = stop_distance(spacing);
     let max_len = (g.cells.gw.max(g.cells.gh) as f64).min(spacing * 12.0);
-    let jitter = (0..n)
-        .map(|c| 0.85 + 0.3 * unit(seed, 31, g.global(c) as i64, 0))
-        .collect();
-    let mut far = Farthest::new(g, jitter, stop);
+    let mut far = Farthest::new(g, stop, |cell| 0.85 + 0.3 * unit(seed, 31, cell as i64, 0));
     let mut cracks: Vec<Crack> = Vec::new();
+    let (mut half_a, mut half_b) = (Vec::new(), Vec::new());
     while let Some(c) = far.pop(g) {
         let id = cracks.len() as u32 + 1;
         let cell = g.global(c);
@@ -643,17 +816,14 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
                 best = (len, th);
             }
         }
-        let mut a = grow(g, start, best.1, id, max_len, &mut rng);
-        let b = grow(
-            g,
-            start,
-            best.1 + std::f64::consts::PI,
-            id,
-            max_len,
-            &mut rng,
-        );
-        a.reverse();
-        a.extend(b.into_iter().skip(1));
+        // The two halves in buffers kept from crack to crack, then the
+        // polyline from one end to the other in a vector of its own size.
+        grow(g, start, best.1, id, max_len, &mut rng, &mut half_a);
+        let back = best.1 + std::f64::consts::PI;
+        grow(g, start, back, id, max_len, &mut rng, &mut half_b);
+        let mut a = Vec::with_capacity(half_a.len() + half_b.len() - 1);
+        a.extend(half_a.iter().rev());
+        a.extend(&half_b[1..]);
         let start_dist = g.dist[c].min(1e9);
         mark(g, &a, id, &mut pending);
         g.relax(&mut pending);
@@ -712,7 +882,7 @@ fn ray(
     Some(t)
 }
 
-/// One half of a crack: from `p` heading `th`, until blocked.
+/// One half of a crack: from `p` heading `th`, until blocked, into `pts`.
 fn grow(
     g: &Grid,
     p: (f64, f64),
@@ -720,8 +890,10 @@ fn grow(
     id: u32,
     max_len: f64,
     rng: &mut ChaCha8Rng,
-) -> Vec<(f64, f64)> {
-    let mut pts = vec![p];
+    pts: &mut Vec<(f64, f64)>,
+) {
+    pts.clear();
+    pts.push(p);
     let (mut x, mut y) = p;
     let mut heading = th;
     let mut target = th;
@@ -747,7 +919,6 @@ fn grow(
             _ => {}
         }
     }
-    pts
 }
 
 /// Marks the cells under `pts` as crack `id`, 4-connected so that later cracks
