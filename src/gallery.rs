@@ -192,9 +192,9 @@ fn draw_fitted(pm: &mut Pixmap, text: &str, x: u32, baseline: u32, size: f64, ma
     draw_text(pm, text, f64::from(x), f64::from(baseline), size, INK);
 }
 
-/// About two repeats of the pattern's largest period across the thumbnail.
-/// Two repeats of `p`, with the motif's own effects (ikat's feathered edges)
-/// at the thumbnail's scale, as `wastra render` would draw them.
+/// About two repeats of the pattern's largest period across the thumbnail,
+/// with the motif's own effects (ikat's feathered edges) at the thumbnail's
+/// scale, as `wastra render` would draw them.
 fn thumbnail(m: &Motif, p: &crate::Pattern, opts: &GalleryOptions) -> Result<RgbaImage, Error> {
     let period = p
         .lattice
@@ -204,6 +204,7 @@ fn thumbnail(m: &Motif, p: &crate::Pattern, opts: &GalleryOptions) -> Result<Rgb
     let s = f64::from(opts.thumb) / (2.0 * period);
     let view = View::new(opts.thumb, opts.thumb, Affine::scale(s));
     let effects = Effects::parse(&m.file().effects, None, 0)?;
+    let p = &effects.apply_geometry(p);
     let dpi = s / p.unit_mm * 25.4;
     let stage = effects.pixel_stage(p, &view, &Frame::at_dpi(dpi), &opts.render)?;
     let mut img = crate::effects::render_image(p, &view, &opts.render, &stage)?;

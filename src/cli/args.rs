@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::motif::Motif;
+
 /// Traditional Indonesian textile motifs as exact, tiled, print-ready patterns.
 #[derive(Debug, Parser)]
 #[command(name = "wastra", version, about, long_about = None)]
@@ -123,6 +125,19 @@ pub struct EffectArgs {
     /// Finish preset: tulis (hand-drawn), cap (stamped) or none; applied before any --effect. Without --finish or --effect a motif takes its own effects (ikat for ikat-wajik and sumba, songket for songket); `--finish none` renders it plain.
     #[arg(long)]
     pub finish: Option<String>,
+}
+
+impl EffectArgs {
+    /// The finish and effect specs to apply to `motif`: these, or, when the
+    /// command names neither, the motif's own (ikat's feathered edges are
+    /// part of what ikat is). `--finish none` is a finish, so it takes none.
+    pub fn for_motif(&self, motif: &Motif) -> (Option<String>, Vec<String>) {
+        if self.effect.is_empty() && self.finish.is_none() {
+            (None, motif.file().effects.clone())
+        } else {
+            (self.finish.clone(), self.effect.clone())
+        }
+    }
 }
 
 /// `wastra render`.

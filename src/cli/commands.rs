@@ -244,7 +244,6 @@ pub(super) fn interrupt() -> Cancel {
 fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
     let dpi: Dpi = a.dpi.parse()?;
     crate::render::check_threads(a.threads)?;
-    let effects = Effects::parse(&a.fx.effect, a.fx.finish.as_deref(), a.seed)?;
     let mut export = ExportOptions::default();
     export.set_compression(format, a.compression.as_deref())?;
     export.bit_depth = a.bit_depth.parse::<BitDepth>()?;
@@ -267,13 +266,8 @@ fn prepare(a: &PatternArgs, format: Format) -> Result<Prepared, Error> {
         export.icc = Some(IccProfile::from_file(path)?);
     }
     let mut design = Design::open(&a.motif)?;
-    // Without a word on effects, a motif takes its own (ikat's feathered
-    // edges are part of what ikat is); `--finish none` takes none.
-    let effects = if a.fx.effect.is_empty() && a.fx.finish.is_none() {
-        Effects::parse(&design.motif().file().effects, None, a.seed)?
-    } else {
-        effects
-    };
+    let (finish, specs) = a.fx.for_motif(design.motif());
+    let effects = Effects::parse(&specs, finish.as_deref(), a.seed)?;
     if let Some(p) = &a.preset {
         design = design.preset(p)?;
     }

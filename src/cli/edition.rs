@@ -39,9 +39,6 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
         }
         .to_string()
     });
-    // Checked as render checks them, before anything is opened; each unit
-    // then gets its own seed.
-    Effects::parse(&a.fx.effect, a.fx.finish.as_deref(), 0)?;
     let repeat: TextileRepeat = a.repeat.parse()?;
     let min_distance: f64 = a.min_distance.trim().parse().map_err(|_| {
         UserError::invalid(
@@ -51,12 +48,8 @@ pub(super) fn edition(a: EditionArgs) -> Result<(), Error> {
     })?;
     let design = Design::open(&a.motif)?;
     let motif = design.motif().clone();
-    // Without a word on effects, a motif takes its own, as in `wastra render`.
-    let (finish, effect_specs) = if a.fx.effect.is_empty() && a.fx.finish.is_none() {
-        (None, motif.file().effects.clone())
-    } else {
-        (a.fx.finish.clone(), a.fx.effect.clone())
-    };
+    // Parsed as render parses them; each unit then gets its own seed.
+    let (finish, effect_specs) = a.fx.for_motif(&motif);
     let effects = Effects::parse(&effect_specs, finish.as_deref(), 0)?;
     let mut sets = Vec::new();
     for s in &a.set {
