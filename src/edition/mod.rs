@@ -161,6 +161,11 @@ impl EditionSpec {
             })
     }
 
+    /// The recorded compression, for the formats that take one (PNG, TIFF).
+    pub fn compression_of(&self, format: Format) -> Option<&str> {
+        matches!(format, Format::Png | Format::Tiff).then_some(&*self.compression)
+    }
+
     /// The effects of a unit whose effects seed is `seed`.
     pub fn unit_effects(&self, seed: u64) -> Result<Effects, UserError> {
         Effects::parse(&self.effects, self.finish.as_deref(), seed)
@@ -188,9 +193,7 @@ impl EditionSpec {
             return Err(UserError::invalid("--palettes", "name at least one"));
         }
         let format = self.file_format()?;
-        let compression =
-            matches!(format, Format::Png | Format::Tiff).then_some(&*self.compression);
-        ExportOptions::default().set_compression(format, compression)?;
+        ExportOptions::default().set_compression(format, self.compression_of(format))?;
         self.unit_effects(0)?;
         if self.derivation != derive::DERIVATION {
             return Err(UserError::invalid(

@@ -15,7 +15,7 @@ use std::io::{Seek, Write};
 
 use super::manifest::{
     application_fields, derived_record, file_sha256, finished, provenance, write_atomic,
-    write_json, FileRef, Fragment, Manifest, UnitRecord, FORMAT,
+    write_json, FileRef, Fragment, HashWriter, Manifest, UnitRecord, FORMAT,
 };
 use super::{certificate, contact, sha256_hex, Plan, Unit};
 use crate::effects::{Frame, PixelStage};
@@ -118,9 +118,7 @@ fn export_options(
         cancel: cancel.clone(),
         ..Default::default()
     };
-    let compression =
-        matches!(format, Format::Png | Format::Tiff).then_some(&*plan.spec.compression);
-    opts.set_compression(format, compression)?;
+    opts.set_compression(format, plan.spec.compression_of(format))?;
     Ok(opts)
 }
 
@@ -172,16 +170,24 @@ fn render_unit(
 ) -> Result<UnitRecord, Error> {
     let path = dir.join(plan.spec.unit_file(u.number));
     let mut file = AtomicFile::create(&path)?;
-    write_unit(plan, u, threads, cancel, file.writer())?;
-    file.commit()?;
-    // Hashed as read back: TIFF seeks while writing, so a hashing writer
-    // cannot follow it.
-    let sha = file_sha256(&path).ok_or_else(|| {
-        Error::io(
-            &path,
-            std::io::Error::other("cannot read the unit back to hash it"),
-        )
-    })?;
+    // Hashed on the way out, but TIFF, which seeks back while writing: it is
+    // hashed as read back.
+    let sha = if plan.spec.file_format()? == Format::Tiff {
+        write_unit(plan, u, threads, cancel, file.writer())?;
+        file.commit()?;
+        file_sha256(&path).ok_or_else(|| {
+            Error::io(
+                &path,
+                std::io::Error::other("cannot read the unit back to hash it"),
+            )
+        })?
+    } else {
+        let mut hw = HashWriter::new(file.writer());
+        write_unit(plan, u, threads, cancel, &mut hw)?;
+        let sha = hw.finish();
+        file.commit()?;
+        sha
+    };
     let (r, cert) = certify(plan, u, sha)?;
     write_atomic(&dir.join(&r.certificate.file), &cert)?;
     write_json(
