@@ -10,7 +10,7 @@ use kurbo::Affine;
 use crate::error::{Error, UserError};
 use crate::geom::Dpi;
 use crate::pattern::{Pattern, TextileRepeat};
-use crate::render::View;
+use crate::render::{even_px, View};
 
 /// One exact repeat unit at a resolution.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,12 +39,11 @@ impl ExactTile {
         })?;
         let px = |units: f64, even: bool| -> u32 {
             let v = units * block.unit_mm * dpi.px_per_mm();
-            let r = if even {
-                (v / 2.0).round() * 2.0
+            if even {
+                even_px(v) as u32
             } else {
-                v.round()
-            };
-            r.max(if even { 2.0 } else { 1.0 }) as u32
+                v.round().max(1.0) as u32
+            }
         };
         let width = px(w, repeat == TextileRepeat::Brick);
         let height = px(h, repeat == TextileRepeat::HalfDrop);

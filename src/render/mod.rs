@@ -151,12 +151,11 @@ fn whole_pixel_repeat(pattern: &Pattern, s: f64) -> Affine {
     // (`export::tile`) rounds it. Rounding each vector on its own gave a drop
     // a pixel off half and a render that did not match `wastra tile`.
     let eps = 1e-9 * (l.a.hypot() + l.b.hypot());
-    let even = |v: f64| ((v / 2.0).round() * 2.0).max(2.0);
     if l.b.x.abs() < eps && (2.0 * l.a.y - l.b.y).abs() < eps {
-        rb.y = even(l.b.y);
+        rb.y = even_px(l.b.y);
         ra.y = rb.y / 2.0;
     } else if l.a.y.abs() < eps && (2.0 * l.b.x - l.a.x).abs() < eps {
-        ra.x = even(l.a.x);
+        ra.x = even_px(l.a.x);
         rb.x = ra.x / 2.0;
     }
     // S maps the lattice basis onto its rounded self: S = R · L⁻¹.
@@ -176,6 +175,12 @@ fn whole_pixel_repeat(pattern: &Pattern, s: f64) -> Affine {
         return plain;
     }
     snap * plain
+}
+
+/// `v` pixels rounded to an even count (at least 2): the side of a tile
+/// that is dropped or shifted by half of it.
+pub(crate) fn even_px(v: f64) -> f64 {
+    ((v / 2.0).round() * 2.0).max(2.0)
 }
 
 /// `1.1 GB`, `256 MB`.
