@@ -23,8 +23,10 @@
 //! and motif alike and stop at the dark lines.
 //!
 //! The grid's cell is a ninth of the crack spacing (at least a pixel) at every
-//! image size, so cracks per cm² and their look do not depend on how large
-//! the image is: a crop of the 2 m wrap looks like the same area of a 4096²
+//! image size, stretched by up to a tenth where that makes the image's
+//! whole-pixel period whole cells (so the wax is drawn for one period and
+//! copied, see [`grid_cell`]), so cracks per cm² and their look do not
+//! depend on how large the image is: a crop of the 2 m wrap looks like the same area of a 4096²
 //! render (both about 27 cracks per waxed cm² of kawung at the default
 //! density). What spans the whole grid is a bit per cell (the wax, rendered
 //! in bands of rows, and the labelling's visited set); everything else is per
@@ -160,19 +162,21 @@ impl Crackle {
             Some(w) => (w.nx as f64, w.ny as f64),
             None => (view.width as f64, view.height as f64),
         };
-        // The cell depends on the spacing alone, so a crop of a print looks
-        // like the same area of a small render (see the module docs).
-        let cell = (spacing_px / 9.0).max(1.0);
+        let cell = grid_cell(pattern, view, spacing_px);
         let (gwrap, gw, gh) = match frame.wrap {
             Some(w) => {
                 let (c, _, _) = w.coarse(cell);
                 (Some(c), c.nx, c.ny)
             }
-            None => (None, (dw / cell).ceil() as i64, (dh / cell).ceil() as i64),
+            None => (
+                None,
+                (dw / cell.0).ceil() as i64,
+                (dh / cell.1).ceil() as i64,
+            ),
         };
         let (sx, sy) = match frame.wrap {
             Some(_) => (dw / gw as f64, dh / gh as f64),
-            None => (cell, cell),
+            None => cell,
         };
         let wax_threshold = wax_threshold(pattern);
         // The wax: the pattern rendered at grid resolution, a bit per cell,
@@ -223,6 +227,49 @@ impl Crackle {
             wax_threshold,
             px_per_mm: frame.px_per_mm,
         })
+    }
+}
+
+/// Largest stretch of the growth grid's cell away from a ninth of the crack
+/// spacing, to fit the image's period (see [`grid_cell`]).
+const MAX_CELL_FIT: f64 = 0.1;
+
+/// The growth grid's cell `(sx, sy)`, pixels: a ninth of the crack spacing
+/// (at least a pixel), so a crop of a print looks like the same area of a
+/// small render (see the module docs), stretched by up to
+/// [`MAX_CELL_FIT`] where that makes the image's whole-pixel period a whole
+/// number of cells. The wax grid then repeats with the image, and its
+/// rendering draws one period and copies it; drawn whole, at three pixels a
+/// cell, it was an eighth of a 4096² kawung crackle render's instructions
+/// (the pattern's edges are three times as dense per cell as per pixel).
+fn grid_cell(pattern: &Pattern, view: &View, spacing_px: f64) -> (f64, f64) {
+    let cell = (spacing_px / 9.0).max(1.0);
+    let Some((w, h, shift)) = crate::render::period::pixel_period(pattern, view.transform) else {
+        return (cell, cell);
+    };
+    // Columns of a period: a multiple of `w / gcd(w, shift)`, so the step
+    // to the next row of periods is whole cells too.
+    let step = u64::from(w) / gcd(u64::from(w), u64::from(shift));
+    let kx = ((f64::from(w) / cell / step as f64).round().max(1.0)) * step as f64;
+    let sx = f64::from(w) / kx;
+    // Rows as near square to the columns as whole cells allow: a stretch
+    // changes how many cells the crack spacing is (it is measured in the
+    // larger side), an oblong cell would stretch every plate.
+    let sy = f64::from(h) / (f64::from(h) / sx).round().max(1.0);
+    let fit = (sx, sy);
+    let near = |s: f64| s >= 1.0 && (s / cell - 1.0).abs() <= MAX_CELL_FIT;
+    if near(fit.0) && near(fit.1) {
+        fit
+    } else {
+        (cell, cell)
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 
@@ -369,6 +416,33 @@ impl CrackField {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::period::pixel_period;
+
+    #[test]
+    fn the_wax_grid_repeats_with_the_image() {
+        let spacing = 10.0 / Crackle::default().density * 300.0 / 25.4;
+        let cell = spacing / 9.0;
+        let whole = |v: f64| (v - v.round()).abs() < 1e-9;
+        for name in ["kawung", "truntum", "lereng", "nitik", "ceplok-bintang"] {
+            let p = crate::Design::builtin(name).unwrap().resolve().unwrap();
+            let view = View::at_dpi(&p, 2048, 2048, 300.0);
+            let (w, h, shift) = pixel_period(&p, view.transform).unwrap();
+            let (sx, sy) = grid_cell(&p, &view, spacing);
+            let (w, h, shift) = (w as f64, h as f64, shift as f64);
+            assert!(
+                whole(w / sx) && whole(h / sy) && whole(shift / sx),
+                "{name}: period {w} × {h} (shift {shift}) px in cells {sx} × {sy}"
+            );
+            for s in [sx, sy] {
+                assert!((s / cell - 1.0).abs() <= MAX_CELL_FIT, "{name}: cell {s}");
+            }
+            assert!((sx / sy - 1.0).abs() < 0.02, "{name}: cell {sx} × {sy}");
+        }
+        // With no whole-pixel period the cell is the spacing's ninth.
+        let p = crate::Design::builtin("kawung").unwrap().resolve().unwrap();
+        let view = View::at_dpi_exact(&p, 2048, 2048, 300.0);
+        assert_eq!(grid_cell(&p, &view, spacing), (cell, cell));
+    }
 
     #[test]
     fn the_network_stores_each_segment_once_and_an_index_of_u32() {

@@ -104,10 +104,11 @@ impl Wrap {
         }
     }
 
-    /// A coarser wrap with about `cell` units per step: `(wrap, step_x, step_y)`.
-    /// Counts are kept even so half shifts land on whole steps.
-    pub fn coarse(&self, cell: f64) -> (Wrap, f64, f64) {
-        let count = |n: i64, even: bool| {
+    /// A coarser wrap with steps of about `cell` units (along x, along y):
+    /// `(wrap, step_x, step_y)`. Counts are kept even so half shifts land on
+    /// whole steps.
+    pub fn coarse(&self, cell: (f64, f64)) -> (Wrap, f64, f64) {
+        let count = |n: i64, cell: f64, even: bool| {
             let c = ((n as f64 / cell).round() as i64).max(1);
             if even {
                 (c + c % 2).max(2)
@@ -115,8 +116,8 @@ impl Wrap {
                 c
             }
         };
-        let cx = count(self.nx, self.shift == Shift::Brick);
-        let cy = count(self.ny, self.shift == Shift::HalfDrop);
+        let cx = count(self.nx, cell.0, self.shift == Shift::Brick);
+        let cy = count(self.ny, cell.1, self.shift == Shift::HalfDrop);
         (
             Wrap {
                 nx: cx,
@@ -192,7 +193,7 @@ impl ValueNoise {
         let cell = cell.max(1.0);
         match wrap {
             Some(w) => {
-                let (c, sx, sy) = w.coarse(cell);
+                let (c, sx, sy) = w.coarse((cell, cell));
                 ValueNoise {
                     seed,
                     salt,

@@ -87,22 +87,27 @@ pub struct Scene {
     pub period: Option<Arc<PeriodImage>>,
 }
 
+/// The lattice of `pattern` in device pixels under `transform`, snapped to
+/// 1/65536 px: an integer pixel period becomes exactly integer, so a tile and
+/// its translates rasterise alike.
+pub(crate) fn device_lattice(pattern: &Pattern, transform: Affine) -> Lattice {
+    let snap = |v: Vec2| {
+        Vec2::new(
+            (v.x * 65536.0).round() / 65536.0,
+            (v.y * 65536.0).round() / 65536.0,
+        )
+    };
+    let lattice = pattern.lattice.linear_image(transform);
+    Lattice {
+        a: snap(lattice.a),
+        b: snap(lattice.b),
+    }
+}
+
 impl Scene {
     /// Prepares `pattern` under `transform` (drawing units → device pixels).
     pub fn new(pattern: &Pattern, transform: Affine) -> Self {
-        // Lattice vectors are snapped to 1/65536 px: an integer pixel period
-        // becomes exactly integer, so a tile and its translates rasterise alike.
-        let snap = |v: Vec2| {
-            Vec2::new(
-                (v.x * 65536.0).round() / 65536.0,
-                (v.y * 65536.0).round() / 65536.0,
-            )
-        };
-        let lattice = pattern.lattice.linear_image(transform);
-        let lattice = Lattice {
-            a: snap(lattice.a),
-            b: snap(lattice.b),
-        };
+        let lattice = device_lattice(pattern, transform);
         let fills = pattern
             .fills
             .iter()

@@ -93,6 +93,17 @@ impl Layout {
     }
 }
 
+/// The whole-pixel period of `pattern` drawn with `transform`, in Hermite
+/// normal form `(w, h, shift)` as in [`Layout::Periodic`]: `None` for a frieze
+/// or a lattice that is not whole pixels. For effects that work on a grid of
+/// their own and want it to repeat with the image.
+pub fn pixel_period(pattern: &Pattern, transform: kurbo::Affine) -> Option<(u32, u32, u32)> {
+    if pattern.frieze {
+        return None;
+    }
+    hermite(&super::device::device_lattice(pattern, transform))
+}
+
 /// The mirror layout, when the mirror repeat's tile is whole pixels,
 /// axis-aligned, on pixel edges and small enough to keep.
 fn mirrored(
