@@ -35,7 +35,7 @@
 //! The crack network is computed once per render on a grid over the image (or,
 //! in tileable mode, over the exact tile with the printer's wrap, so cracks
 //! continue across tile edges; see [`grow`]) and stored as short segments,
-//! each once, with an index of 8 × 8-pixel buckets ([`network`]).
+//! each once, with an index of 16 × 16-pixel buckets ([`network`]).
 //!
 //! Cracks never cross a cell that is not wax, and such cells are at distance
 //! 0, so separate connected regions of wax never affect each other: each is
@@ -54,7 +54,7 @@
 //! pixel's coordinates, so strips, threads and the tile margin do not matter.
 //!
 //! Drawing is driven by the segments, not the pixels: for each row of
-//! buckets (the up to eight rows of a strip in it, walked together), each
+//! buckets (the up to sixteen rows of a strip in it, walked together), each
 //! bucket hands its segments to the few pixels of each row each can reach
 //! (its bounding box), and only pixels some crack reaches are darkened.
 //! A pixel so gets the same maximum over the same segments as a per-pixel
