@@ -83,6 +83,7 @@
 //! instead).
 
 mod grow;
+mod label;
 mod network;
 
 use std::ops::Range;
