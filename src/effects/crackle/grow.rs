@@ -26,6 +26,11 @@
 //!   ends are found 64 cells at a time in the wax's bits ([`label`](super::label)): cell
 //!   by cell, the flood cost an eighth of a 4096² crackle render, 300
 //!   instructions a cell.
+//! - Away from a box's edges, the first distances and the Dijkstra passes
+//!   reach a cell's eight neighbours through its three rows as slices of
+//!   three, not eight looked-up indices (a bounds check and, for the first
+//!   distances, a branch each; the passes take 12 % fewer instructions,
+//!   the rest of the growth 5 %), in the same order, so the same queue.
 //!
 //! Rejected: one heap of every cell, re-pushed lazily when its key was found
 //! stale (what the blocks replaced: with the binary-heap Dijkstra, nearly
@@ -41,7 +46,10 @@
 //! one random stream (sequential, and every crack depended on all earlier
 //! ones, in every region); labelling regions by 4-connection (a crack or a
 //! diagonal distance step passes between two dark cells that touch at a
-//! corner, so such regions do interact).
+//! corner, so such regions do interact); following a direction ray's cell
+//! across cell edges instead of taking two floors at every half-cell step
+//! (exact, since a step moves a floor by at most one, but the comparisons
+//! with the edges cost what the floors did: no fewer instructions).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -315,8 +323,6 @@ impl<'a> Grid<'a> {
     fn relax(&mut self, q: &mut Pending) {
         let (gw, gh) = (self.gw, self.gh);
         let g = gw as usize;
-        // Flat index offsets of the steps, for cells away from the edges.
-        let flat = steps_flat(gw);
         let mut k = 0;
         while k < q.buckets.len() {
             if q.buckets[k].is_empty() {
@@ -348,11 +354,26 @@ impl<'a> Grid<'a> {
                 self.dirty[(j as usize >> BLOCK_SHIFT) * self.nbx + (i as usize >> BLOCK_SHIFT)] =
                     true;
                 if i > 0 && j > 0 && (i as i64) < gw - 1 && (j as i64) < gh - 1 {
-                    for ((di, dj, w), o) in STEPS.iter().zip(flat) {
-                        let nd = d + w;
-                        let n = c.wrapping_add_signed(o);
-                        if nd < self.dist[n] {
-                            self.dist[n] = nd;
+                    // The three rows of neighbours as slices of three, so
+                    // that reaching each costs no bounds check of its own.
+                    let (above, rest) = self.dist[c - g - 1..].split_at_mut(g);
+                    let (row, rest) = rest.split_at_mut(g);
+                    let ([ul, um, ur], [hl, _, hr], [dl, dm, dr]) =
+                        (three(above), three(row), three(rest));
+                    let (d1, d2) = (d + 1.0, d + std::f64::consts::SQRT_2);
+                    // In the order of `STEPS`, which is the order they queue in.
+                    for (n, nd, (di, dj)) in [
+                        (hr, d1, (1, 0)),
+                        (hl, d1, (-1, 0)),
+                        (dm, d1, (0, 1)),
+                        (um, d1, (0, -1)),
+                        (dr, d2, (1, 1)),
+                        (ur, d2, (1, -1)),
+                        (dl, d2, (-1, 1)),
+                        (ul, d2, (-1, -1)),
+                    ] {
+                        if nd < *n {
+                            *n = nd;
                             let to = if nd < split { &mut *near } else { &mut *far };
                             to.push((nd, (i as i64 + di) as u32, (j as i64 + dj) as u32));
                         }
@@ -385,6 +406,11 @@ impl<'a> Grid<'a> {
     fn blocked_for(&self, c: usize, id: u32) -> bool {
         self.unwaxed[c] || (self.crack[c] != 0 && self.crack[c] != id)
     }
+}
+
+/// The first three cells of `s`.
+fn three(s: &mut [f64]) -> &mut [f64; 3] {
+    (&mut s[..3]).try_into().expect("three cells")
 }
 
 /// Cells whose distance fell, waiting to pass it on: Dial's bucket queue, one
@@ -625,9 +651,8 @@ fn grow_grid(g: &mut Grid, spacing: f64) -> Vec<Crack> {
     // away). The same as passing distance 0 on from every non-wax cell, but
     // without queueing all of them, most of a component's box.
     // Away from the box's edges the nearest non-wax neighbour is read off
-    // the three rows around a cell, without a branch per neighbour (a
-    // step is 1 or √2, so its minimum is which kind of neighbour is
-    // there): the loop over every neighbour cost a quarter of the growth.
+    // the three rows around a cell, without a branch per neighbour: a step
+    // is 1 or √2, so their minimum is which kind of neighbour is there.
     let g_w = gw as usize;
     for (j, i) in (0..gh).flat_map(|j| (0..gw).map(move |i| (j, i))) {
         let c = (j * gw + i) as usize;
