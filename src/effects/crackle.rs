@@ -85,6 +85,7 @@
 //! instead).
 
 mod grow;
+mod label;
 mod network;
 
 use std::ops::Range;
