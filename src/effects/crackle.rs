@@ -98,6 +98,7 @@ use super::stage::{luminance, round_u8, Frame, Region};
 use crate::error::Error;
 use crate::motif::palette::Colour;
 use crate::pattern::Pattern;
+use crate::render::period::{egcd, pixel_period};
 use crate::render::{render_image, RenderOptions, View};
 use grow::{grow_all, stop_distance, Bits, Cells};
 use network::{segments, Network, Scale, Segs, BUCKET};
@@ -245,12 +246,12 @@ const MAX_CELL_FIT: f64 = 0.1;
 /// (the pattern's edges are three times as dense per cell as per pixel).
 fn grid_cell(pattern: &Pattern, view: &View, spacing_px: f64) -> (f64, f64) {
     let cell = (spacing_px / 9.0).max(1.0);
-    let Some((w, h, shift)) = crate::render::period::pixel_period(pattern, view.transform) else {
+    let Some((w, h, shift)) = pixel_period(pattern, view.transform) else {
         return (cell, cell);
     };
     // Columns of a period: a multiple of `w / gcd(w, shift)`, so the step
     // to the next row of periods is whole cells too.
-    let step = u64::from(w) / gcd(u64::from(w), u64::from(shift));
+    let step = u64::from(w) / egcd(i64::from(w), i64::from(shift)).0.unsigned_abs();
     let kx = ((f64::from(w) / cell / step as f64).round().max(1.0)) * step as f64;
     let sx = f64::from(w) / kx;
     // Rows as near square to the columns as whole cells allow: a stretch
@@ -263,14 +264,6 @@ fn grid_cell(pattern: &Pattern, view: &View, spacing_px: f64) -> (f64, f64) {
         fit
     } else {
         (cell, cell)
-    }
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
     }
 }
 
@@ -417,7 +410,6 @@ impl CrackField {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::period::pixel_period;
 
     #[test]
     fn the_wax_grid_repeats_with_the_image() {

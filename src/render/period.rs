@@ -149,7 +149,7 @@ fn hermite(l: &crate::pattern::Lattice) -> Option<(u32, u32, u32)> {
 }
 
 /// `(g, x, y)` with `a·x + b·y = g = ±gcd(a, b)`.
-fn egcd(a: i64, b: i64) -> (i64, i64, i64) {
+pub(crate) fn egcd(a: i64, b: i64) -> (i64, i64, i64) {
     if b == 0 {
         (a, 1, 0)
     } else {
