@@ -26,8 +26,8 @@
 //! image size, stretched by up to a tenth where that makes the image's
 //! whole-pixel period whole cells (so the wax is drawn for one period and
 //! copied, see [`grid_cell`]), so cracks per cm² and their look do not
-//! depend on how large the image is: a crop of the 2 m wrap looks like the same area of a 4096²
-//! render (both about 27 cracks per waxed cm² of kawung at the default
+//! depend on how large the image is: a crop of the 2 m wrap looks like the
+//! same area of a 4096² render (both about 27 cracks per waxed cm² of kawung at the default
 //! density). What spans the whole grid is a bit per cell (the wax, rendered
 //! in bands of rows, and the labelling's visited set); everything else is per
 //! region.
@@ -241,9 +241,8 @@ const MAX_CELL_FIT: f64 = 0.1;
 /// small render (see the module docs), stretched by up to
 /// [`MAX_CELL_FIT`] where that makes the image's whole-pixel period a whole
 /// number of cells. The wax grid then repeats with the image, and its
-/// rendering draws one period and copies it; drawn whole, at three pixels a
-/// cell, it was an eighth of a 4096² kawung crackle render's instructions
-/// (the pattern's edges are three times as dense per cell as per pixel).
+/// rendering draws one period and copies it; drawn whole it was an eighth of
+/// a 4096² kawung crackle render's instructions.
 fn grid_cell(pattern: &Pattern, view: &View, spacing_px: f64) -> (f64, f64) {
     let cell = (spacing_px / 9.0).max(1.0);
     let Some((w, h, shift)) = pixel_period(pattern, view.transform) else {
@@ -258,10 +257,9 @@ fn grid_cell(pattern: &Pattern, view: &View, spacing_px: f64) -> (f64, f64) {
     // changes how many cells the crack spacing is (it is measured in the
     // larger side), an oblong cell would stretch every plate.
     let sy = f64::from(h) / (f64::from(h) / sx).round().max(1.0);
-    let fit = (sx, sy);
     let near = |s: f64| s >= 1.0 && (s / cell - 1.0).abs() <= MAX_CELL_FIT;
-    if near(fit.0) && near(fit.1) {
-        fit
+    if near(sx) && near(sy) {
+        (sx, sy)
     } else {
         (cell, cell)
     }

@@ -80,10 +80,7 @@ impl Layout {
         transform: kurbo::Affine,
         lattice: &crate::pattern::Lattice,
     ) -> Layout {
-        if pattern.frieze {
-            return Layout::Draw;
-        }
-        let Some((w, h, shift)) = hermite(lattice) else {
+        let Some((w, h, shift)) = whole_period(pattern, lattice) else {
             return Layout::Draw;
         };
         if let Some(m) = mirrored(pattern, transform, (w, h, shift)) {
@@ -97,11 +94,17 @@ impl Layout {
 /// normal form `(w, h, shift)` as in [`Layout::Periodic`]: `None` for a frieze
 /// or a lattice that is not whole pixels. For effects that work on a grid of
 /// their own and want it to repeat with the image.
-pub fn pixel_period(pattern: &Pattern, transform: kurbo::Affine) -> Option<(u32, u32, u32)> {
+pub(crate) fn pixel_period(pattern: &Pattern, transform: kurbo::Affine) -> Option<(u32, u32, u32)> {
+    whole_period(pattern, &super::device::device_lattice(pattern, transform))
+}
+
+/// The period of `pattern` on its snapped device `lattice`, if it repeats in
+/// whole pixels (a frieze repeats along one direction only).
+fn whole_period(pattern: &Pattern, lattice: &crate::pattern::Lattice) -> Option<(u32, u32, u32)> {
     if pattern.frieze {
         return None;
     }
-    hermite(&super::device::device_lattice(pattern, transform))
+    hermite(lattice)
 }
 
 /// The mirror layout, when the mirror repeat's tile is whole pixels,

@@ -23,9 +23,9 @@
 //! - Choosing a crack's direction marches rays only while the chord can still
 //!   be the shortest.
 //! - The regions are labelled a run of waxed cells in a row at a time, whose
-//!   ends are found 64 cells at a time in the wax's bits ([`label`](super::label)): cell
-//!   by cell, the flood cost an eighth of a 4096² crackle render, 300
-//!   instructions a cell.
+//!   ends are found 64 cells at a time in the wax's bits
+//!   ([`label`](super::label)): cell by cell, the flood cost an eighth of a
+//!   4096² crackle render, 300 instructions a cell.
 //! - Away from a box's edges, the first distances and the Dijkstra passes
 //!   reach a cell's eight neighbours through its three rows as slices of
 //!   three, not eight looked-up indices (a bounds check and, for the first
@@ -360,18 +360,11 @@ impl<'a> Grid<'a> {
                     let (row, rest) = rest.split_at_mut(g);
                     let ([ul, um, ur], [hl, _, hr], [dl, dm, dr]) =
                         (three(above), three(row), three(rest));
-                    let (d1, d2) = (d + 1.0, d + std::f64::consts::SQRT_2);
-                    // In the order of `STEPS`, which is the order they queue in.
-                    for (n, nd, (di, dj)) in [
-                        (hr, d1, (1, 0)),
-                        (hl, d1, (-1, 0)),
-                        (dm, d1, (0, 1)),
-                        (um, d1, (0, -1)),
-                        (dr, d2, (1, 1)),
-                        (ur, d2, (1, -1)),
-                        (dl, d2, (-1, 1)),
-                        (ul, d2, (-1, -1)),
-                    ] {
+                    // The neighbour each of `STEPS` reaches, in their order,
+                    // which is the order they queue in.
+                    let reached = [hr, hl, dm, um, dr, ur, dl, ul];
+                    for (n, &(di, dj, w)) in reached.into_iter().zip(&STEPS) {
+                        let nd = d + w;
                         if nd < *n {
                             *n = nd;
                             let to = if nd < split { &mut *near } else { &mut *far };

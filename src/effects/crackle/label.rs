@@ -119,11 +119,12 @@ fn by_run(
     runs: &mut Vec<Run>,
 ) -> Component {
     let gw = c.gw as usize;
-    let wax = |w: usize| c.unwaxed.0[w];
-    // The run of waxed cells through `x` of row `j` (which starts at `row`).
+    let unwaxed = |w: usize| c.unwaxed.0[w];
+    // The run of waxed cells through `x` of row `j` (which starts at `row`):
+    // it ends at the nearest cells that are not wax either side.
     let run_at = |j: usize, row: usize, x: usize| {
-        let a = last_one(wax, x, row);
-        let b = first_one(wax, x, row + gw);
+        let a = last_one(unwaxed, x, row);
+        let b = first_one(unwaxed, x, row + gw);
         (j as i32, (a - row) as i32, (b - row) as i32)
     };
     let (i0, j0) = (first % gw, first / gw);
@@ -159,8 +160,9 @@ fn by_run(
     k
 }
 
-/// The component of waxed cells from `first`, cell by cell (see the module
-/// docs), marking its cells in `seen` and, in tileable mode, where each was
+/// The component of waxed cells from `first`, cell by cell, as tileable mode
+/// needs (see the module docs; without a wrap it is the reference the runs
+/// are tested against), marking its cells in `seen` and where each was
 /// reached, unwrapped, in `at`; its cells go to `runs` one each (as `at`
 /// has them, in 32 bits: this buffer holds the largest component).
 fn by_cell(
@@ -174,9 +176,7 @@ fn by_cell(
     let mut k = Component::at(i0, j0);
     let flat = steps_flat(c.gw);
     seen.set(first);
-    if c.wrap.is_some() {
-        at[first] = (i0 as i32, j0 as i32);
-    }
+    at[first] = (i0 as i32, j0 as i32);
     let mut stack = vec![(i0, j0)];
     while let Some((i, j)) = stack.pop() {
         let r = (j as i32, i as i32, i as i32 + 1);
@@ -199,11 +199,9 @@ fn by_cell(
             }
             if !seen.get(g) {
                 seen.set(g);
-                if c.wrap.is_some() {
-                    at[g] = (ni as i32, nj as i32);
-                }
+                at[g] = (ni as i32, nj as i32);
                 stack.push((ni, nj));
-            } else if c.wrap.is_some() && at[g] != (ni as i32, nj as i32) {
+            } else if at[g] != (ni as i32, nj as i32) {
                 k.periodic = true;
             }
         }
@@ -316,7 +314,7 @@ mod tests {
                 }
                 let mut runs = Vec::new();
                 let k = if cell {
-                    by_cell(&c, first, &mut seen, &mut [], &mut runs)
+                    by_cell(&c, first, &mut seen, &mut vec![(0, 0); n], &mut runs)
                 } else {
                     by_run(&c, first, &mut seen, &mut Vec::new(), &mut runs)
                 };
